@@ -1,0 +1,119 @@
+"""The only ways spec text becomes code: each function returns `Code`, text safe to paste into its context.
+
+The renderer refuses to print any plain `str` (see render.py), so a template that forgets a filter fails loudly
+instead of letting a description or a name inject code.
+"""
+
+from __future__ import annotations
+
+import html
+import keyword
+import unicodedata
+from typing import Any
+
+
+class Code(str):
+    """Text already made safe for the place it is printed."""
+
+    __slots__ = ()
+
+
+def _escape_char(char: str, quote: str) -> str:
+    if char == "\\":
+        return "\\\\"
+    if char == quote:
+        return "\\" + quote
+    if char == "\n":
+        return "\\n"
+    if char == "\t":
+        return "\\t"
+    if char == "\r":
+        return "\\r"
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        point = ord(char)
+        return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
+    return char
+
+
+def py_str(text: str) -> Code:
+    """A double-quoted Python string literal with exactly the value `text`."""
+    return Code('"' + "".join(_escape_char(c, '"') for c in text) + '"')
+
+
+def py_literal(value: Any) -> Code:
+    """A Python literal for a JSON scalar from the spec (enum values, examples)."""
+    if isinstance(value, str):
+        return py_str(value)
+    if value is None or isinstance(value, (bool, int)):
+        return Code(repr(value))
+    if isinstance(value, float):
+        return Code(repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None")
+    raise TypeError(f"not a JSON scalar: {type(value).__name__}")
+
+
+def docstring(text: str, indent: int = 0) -> Code:
+    """The body of a triple-double-quoted docstring: backslashes, quotes and control characters are escaped.
+
+    Continuation lines are indented by `indent` spaces, to sit under the opening quotes.
+    """
+    lines = []
+    for line in text.strip().splitlines():
+        escaped = "".join(_escape_char(c, "") for c in line.rstrip())
+        lines.append(escaped.replace('"""', '\\"\\"\\"'))
+    body = "\n".join(" " * indent + line if line and number else line for number, line in enumerate(lines))
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    return Code(body)
+
+
+def oneline(text: str) -> str:
+    """Whitespace (line breaks included) collapsed to single spaces; still plain text, to be escaped."""
+    return " ".join(text.split())
+
+
+def comment(text: str) -> Code:
+    """One line of text safe after '#': line breaks become spaces."""
+    flat = " ".join(text.split())
+    return Code("".join(c for c in flat if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Zl", "Zp")))
+
+
+def ident(name: str) -> Code:
+    """A name the IR already made an identifier; anything else is a bug, so it raises."""
+    if not (isinstance(name, str) and name.isidentifier() and name.isascii() and not keyword.iskeyword(name)):
+        raise ValueError(f"not a safe Python identifier: {name!r}")
+    return Code(name)
+
+
+def dotted(name: str) -> Code:
+    """A dotted module path made of identifiers (relative imports: '..types.position')."""
+    stripped = name.lstrip(".")
+    for part in stripped.split("."):
+        ident(part)
+    return Code(name)
+
+
+def py_value(value: Any) -> Code:
+    """A Python expression for JSON data from the spec (examples): dicts, lists and scalars."""
+    if isinstance(value, dict):
+        return Code("{" + ", ".join(f"{py_str(str(k))}: {py_value(v)}" for k, v in value.items()) + "}")
+    if isinstance(value, list):
+        return Code("[" + ", ".join(py_value(v) for v in value) + "]")
+    return py_literal(value)
+
+
+def toml_str(text: str) -> Code:
+    """A TOML basic string with exactly the value `text` (TOML has no \\x escapes, so \\u is used)."""
+    out = []
+    for char in text:
+        if char in '\\"':
+            out.append("\\" + char)
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    return Code('"' + "".join(out) + '"')
+
+
+def md(text: str) -> Code:
+    """Spec text inside Markdown: HTML is escaped, so a description cannot inject markup into rendered docs."""
+    return Code(html.escape(text, quote=False))

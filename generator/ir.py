@@ -1,0 +1,732 @@
+"""Stage 3, build IR: an immutable, fully resolved model of the API with every derived name computed once.
+
+Templates only loop over this and print; every decision (names, annotations, imports, file paths) is made here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Union
+
+from . import naming
+from .escape import Code, py_literal, py_str, py_value
+from .load import Document
+
+REF_PREFIX = "#/schemas/"
+STDLIB_MODULES = frozenset({"collections.abc", "datetime", "functools", "typing"})
+THIRD_PARTY_MODULES = frozenset({"httpx", "pydantic", "typing_extensions"})
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+# --- types -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A resolved type: the annotation to print and what it needs imported."""
+
+    annotation: Code
+    imports: frozenset[tuple[str, str]] = frozenset()  # (module, name); module is absolute within the package
+    nullable: bool = False
+    target: str | None = None  # schema name when the type is a reference
+    enum: tuple[Any, ...] = ()  # values of an inline enum
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    wire_name: str
+    type: TypeRef
+    required: bool
+    description: str
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class ModelDef:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    base: str = "BaseModel"
+    kind: str = "model"
+
+
+@dataclass(frozen=True)
+class AliasDef:
+    name: str
+    description: str
+    type: TypeRef
+    kind: str = "alias"
+
+
+@dataclass(frozen=True)
+class TypedDictDef:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    kind: str = "typeddict"
+
+    @property
+    def class_syntax(self) -> bool:
+        """Keys that are not identifiers (wire names like 'from' or 'x-id') need the functional syntax."""
+        return all(f.wire_name.isidentifier() and not naming.keyword.iskeyword(f.wire_name) for f in self.fields)
+
+
+Definition = Union[ModelDef, AliasDef, TypedDictDef]
+
+
+@dataclass(frozen=True)
+class Module:
+    """One generated Python module: its dotted name within the package and what it defines."""
+
+    name: str
+    definitions: tuple[Definition, ...]
+    imports: tuple[Code, ...]
+    exports: tuple[str, ...] = ()  # names a package __init__ re-exports
+
+    @property
+    def path(self) -> str:
+        return self.name.replace(".", "/") + ".py"
+
+    @property
+    def public_names(self) -> tuple[str, ...]:
+        """`__all__`, in the order ruff expects."""
+        return self.exports or tuple(sorted((d.name for d in self.definitions), key=import_order))
+
+
+# --- resources ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    wire_name: str
+    location: str  # path | query | header | body
+    required: bool
+    root: bool
+    type: TypeRef
+    description: str
+    example: Any  # JSON value: the spec's example, else a placeholder built from the type
+
+    @property
+    def example_code(self) -> Code:
+        return py_value(self.example)
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    summary: str
+    description: str
+    verb: str
+    path: str
+    path_code: Code  # expression that builds the encoded path
+    positional: tuple[Param, ...]
+    keyword: tuple[Param, ...]
+    response_type: str
+    params_type: str
+    deprecated: bool
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        return self.positional + self.keyword
+
+    def located(self, location: str) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == location and not p.root)
+
+    @property
+    def root_body(self) -> Param | None:
+        return next((p for p in self.params if p.root), None)
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # attribute on the parent
+    class_name: str
+    module: str  # dotted module within the package
+    description: str
+    methods: tuple[Method, ...]
+    children: tuple[Resource, ...]
+    types_module: str  # package holding the methods' Params/Response types
+    imports: tuple[Code, ...]  # what the resource module needs
+    import_line: Code  # how its parent module imports this resource's class (lazily)
+
+    def walk(self) -> Iterator[Resource]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Auth:
+    type: str
+    header: str
+    env: str
+
+
+@dataclass(frozen=True)
+class Api:
+    name: str
+    description: str
+    package: str
+    client_class: str
+    cli_name: str
+    version: str
+    base_url: str
+    base_url_env: str
+    log_env: str
+    auth: Auth
+    envelope: ModelDef
+    data_field: str
+    resources: tuple[Resource, ...]
+    modules: tuple[Module, ...]  # every types module, in a stable order
+    packages: tuple[Module, ...]  # package __init__ modules re-exporting their modules' definitions
+    spec_name: str
+    spec_sha256: str = field(repr=False)
+
+    def all_resources(self) -> Iterator[Resource]:
+        for resource in self.resources:
+            yield from resource.walk()
+
+    @property
+    def example_method(self) -> tuple[Code, Method] | None:
+        """The first method and its dotted path from the client (v1.positions.cancel_position_instruction)."""
+        for resource in self.resources:
+            found = _first_method(resource, (resource.name,))
+            if found:
+                return found
+        return None
+
+
+def _first_method(resource: Resource, trail: tuple[str, ...]) -> tuple[Code, Method] | None:
+    if resource.methods:
+        return Code(".".join(trail + (resource.methods[0].name,))), resource.methods[0]
+    for child in resource.children:
+        found = _first_method(child, trail + (child.name,))
+        if found:
+            return found
+    return None
+
+
+# --- builder -----------------------------------------------------------------------------------------------------
+
+
+def build(doc: Document) -> Api:
+    return _Builder(doc).api()
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.spec: dict[str, Any] = doc.data
+        self.schemas: dict[str, Any] = self.spec.get("schemas") or {}
+        self.class_names = {name: naming.class_name(name) for name in self.schemas}
+        self.module_of = self._group_modules()
+        self.definitions: dict[str, list[Definition]] = {}  # module -> definitions, in creation order
+        self.param_types: dict[str, str] = {}  # schema name -> its request-side TypedDict name
+        self.done: set[str] = set()
+
+    # modules
+
+    def _group_modules(self) -> dict[str, str]:
+        """Schema name -> module; schemas that reference each other in a cycle share one module."""
+        edges = {name: sorted(set(_refs(schema))) for name, schema in self.schemas.items()}
+        module_of: dict[str, str] = {}
+        for component in _strongly_connected(list(self.schemas), edges):
+            first = min(component, key=list(self.schemas).index)
+            for name in component:
+                module_of[name] = "types." + naming.module_name(self.class_names[first])
+        return module_of
+
+    def _define(self, module: str, definition: Definition) -> None:
+        self.definitions.setdefault(module, []).append(definition)
+
+    # entry
+
+    def api(self) -> Api:
+        api = self.spec["api"]
+        package = api["package"]
+        for name in self.schemas:
+            self._schema_definition(name)
+        envelope = self._envelope()
+        resources = tuple(
+            self._resource(name, node, (), "_client") for name, node in (self.spec.get("resources") or {}).items()
+        )
+        modules = tuple(self._module(name, defs) for name, defs in sorted(self.definitions.items()))
+        packages = _packages(modules)
+        auth = api["auth"]
+        upper = package.upper()
+        return Api(
+            name=api["name"],
+            description=api.get("description", ""),
+            package=package,
+            client_class=api["client"],
+            cli_name=api["cli"],
+            version=api.get("version", "0.1.0"),
+            base_url=api["base_url"],
+            base_url_env=api.get("base_url_env", f"{upper}_BASE_URL"),
+            log_env=f"{upper}_LOG",
+            auth=Auth(auth["type"], auth.get("header", "Authorization"), auth.get("env", f"{upper}_API_KEY")),
+            envelope=envelope,
+            data_field=self.spec["envelope"].get("data", "data"),
+            resources=resources,
+            modules=modules,
+            packages=packages,
+            spec_name=self.doc.file.replace("\\", "/").rsplit("/", 1)[-1],
+            spec_sha256=self.doc.sha256,
+        )
+
+    def _module(self, name: str, definitions: list[Definition]) -> Module:
+        needed: set[tuple[str, str]] = set()
+        for definition in definitions:
+            if isinstance(definition, ModelDef):
+                needed.add(_base_import(definition.base, self))
+            if isinstance(definition, AliasDef):
+                needed |= definition.type.imports | {("typing", "TypeAlias")}
+            else:
+                for f in definition.fields:
+                    needed |= f.type.imports
+            if isinstance(definition, ModelDef) and any(f.name != f.wire_name for f in definition.fields):
+                needed.add(("pydantic", "Field"))
+            if isinstance(definition, TypedDictDef):
+                needed.add(("typing_extensions", "TypedDict"))
+                if any(f.required for f in definition.fields):
+                    needed.add(("typing_extensions", "Required"))
+        own = {d.name for d in definitions}
+        needed = {(m, n) for m, n in needed if not (m == name and n in own)}
+        return Module(name, tuple(_order(definitions)), _import_lines(name, needed))
+
+    # schemas
+
+    def _schema_definition(self, name: str) -> None:
+        if name in self.done:
+            return
+        self.done.add(name)
+        schema = self._flatten(self.schemas[name])
+        class_name = self.class_names[name]
+        module = self.module_of[name]
+        if _is_object(schema):
+            self._define(module, self._model(class_name, schema, module))
+        else:
+            description = schema.get("description", "")
+            self._define(module, AliasDef(class_name, description, self._type(schema, class_name, module)))
+
+    def _model(self, class_name: str, schema: dict[str, Any], module: str, base: str = "BaseModel") -> ModelDef:
+        required = set(schema.get("required") or [])
+        fields = []
+        for wire, prop in (schema.get("properties") or {}).items():
+            field_type = self._type(prop, class_name + naming.pascal(wire), module)
+            if wire not in required:  # responses are lenient: a missing optional field reads as None
+                field_type = _optional(field_type)
+            description = prop.get("description", "")
+            fields.append(Field(naming.field_name(wire), wire, field_type, wire in required, description,
+                                _example(prop, self.schemas)))
+        return ModelDef(class_name, schema.get("description", ""), tuple(fields), base)
+
+    def _flatten(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+        """allOf merged into one object schema: properties and required lists combined, later members win."""
+        if "allOf" not in schema or depth > 50:
+            return schema
+        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for member in schema["allOf"]:
+            part = self._flatten(self._resolve(member), depth + 1)
+            properties.update(part.get("properties") or {})
+            required += [r for r in part.get("required") or [] if r not in required]
+        properties.update(schema.get("properties") or {})
+        required += [r for r in schema.get("required") or [] if r not in required]
+        merged.update(type="object", properties=properties, required=required)
+        return merged
+
+    def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = self.schemas[schema["$ref"][len(REF_PREFIX):]]
+        return schema
+
+    def _type(self, schema: dict[str, Any], hint: str, module: str, request: bool = False) -> TypeRef:
+        """The annotation for `schema`; inline objects become classes named `hint` in `module`."""
+        inner = self._bare_type(schema, hint, module, request)
+        return _optional(inner) if schema.get("nullable") else inner
+
+    def _bare_type(self, schema: dict[str, Any], hint: str, module: str, request: bool) -> TypeRef:
+        if "$ref" in schema:
+            return self._ref_type(schema["$ref"][len(REF_PREFIX):], request)
+        if "allOf" in schema:
+            schema = self._flatten(schema)
+        if "enum" in schema and schema.get("type") != "number":
+            values = tuple(schema["enum"])
+            literal = ", ".join(py_literal(v) for v in values)
+            return TypeRef(Code(f"Literal[{literal}]"), frozenset({("typing", "Literal")}), enum=values)
+        variants = schema.get("oneOf") or schema.get("anyOf")
+        if variants:
+            return self._union(variants, hint, module, request)
+        kind = schema.get("type")
+        if kind == "array":
+            item = self._type(schema.get("items") or {}, hint, module, request)
+            if request:
+                return TypeRef(Code(f"Iterable[{item.annotation}]"), item.imports | {("collections.abc", "Iterable")})
+            return TypeRef(Code(f"list[{item.annotation}]"), item.imports)
+        if _is_object(schema):
+            return self._inline_object(schema, hint, module, request)
+        if kind == "object" or (kind is None and "additionalProperties" in schema):
+            extra = schema.get("additionalProperties")
+            value = self._type(extra, hint, module, request) if isinstance(extra, dict) else TypeRef(Code("object"))
+            return TypeRef(Code(f"dict[str, {value.annotation}]"), value.imports)
+        return _primitive(kind, schema.get("format"), request)
+
+    def _ref_type(self, name: str, request: bool) -> TypeRef:
+        self._schema_definition(name)
+        target = self.schemas[name]
+        if request and _is_object(self._flatten(target)):
+            param_name = self._param_definition(name)
+            return TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), target=name)
+        class_name = self.class_names[name]
+        return TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}),
+                       nullable=bool(target.get("nullable")), target=name)
+
+    def _param_definition(self, name: str) -> str:
+        """The TypedDict a request body uses for schema `name` (PositionInstructionSubmission -> ...Param)."""
+        if name not in self.param_types:
+            param_name = self.class_names[name] + "Param"
+            self.param_types[name] = param_name
+            module = self.module_of[name] + "_param"
+            schema = self._flatten(self.schemas[name])
+            self._define(module, self._typed_dict(param_name, schema, module))
+        return self.param_types[name]
+
+    def _typed_dict(self, class_name: str, schema: dict[str, Any], module: str) -> TypedDictDef:
+        required = set(schema.get("required") or [])
+        fields = tuple(
+            Field(naming.field_name(wire), wire, self._type(prop, class_name + naming.pascal(wire), module, True),
+                  wire in required, prop.get("description", ""), _example(prop, self.schemas))
+            for wire, prop in (schema.get("properties") or {}).items()
+        )
+        return TypedDictDef(class_name, schema.get("description", ""), fields)
+
+    def _inline_object(self, schema: dict[str, Any], hint: str, module: str, request: bool) -> TypeRef:
+        if request:
+            name = hint + "Param"
+            self._define(module, self._typed_dict(name, schema, module))
+        else:
+            name = hint
+            self._define(module, self._model(name, schema, module))
+        return TypeRef(Code(name), frozenset({(module, name)}))
+
+    def _union(self, variants: list[dict[str, Any]], hint: str, module: str, request: bool) -> TypeRef:
+        types = [
+            self._type(v, hint + naming.pascal(v.get("title") or f"option {i + 1}"), module, request)
+            for i, v in enumerate(variants)
+        ]
+        annotations = list(dict.fromkeys(t.annotation for t in types))
+        if len(annotations) == 1:
+            return types[0]
+        return TypeRef(Code(" | ".join(annotations)), frozenset().union(*(t.imports for t in types)))
+
+    # envelope
+
+    def _envelope(self) -> ModelDef:
+        envelope = self.spec["envelope"]
+        name = naming.class_name(envelope["name"])
+        schema = {"type": "object", "properties": envelope["properties"], "required": envelope.get("required", [])}
+        model = self._model(name, schema, "types." + naming.module_name(name))
+        model = ModelDef(model.name, envelope.get("description", ""), model.fields)
+        self._define("types." + naming.module_name(name), model)
+        return model
+
+    # resources
+
+    def _resource(self, name: str, node: dict[str, Any], parents: tuple[str, ...], parent_module: str) -> Resource:
+        attr = naming.member_name(name)
+        trail = parents + (attr,)
+        module = "resources." + ".".join(trail) + (".__init__" if node.get("resources") else "")
+        children = tuple(
+            self._resource(n, child, trail, module) for n, child in (node.get("resources") or {}).items()
+        )
+        class_name = naming.pascal(name) + "Resource"
+        types_module = ".".join(("types",) + parents)
+        singular = naming.resource_singular(name, node.get("singular"))
+        methods = tuple(
+            self._method(method_name, spec, singular, types_module)
+            for method_name, spec in (node.get("methods") or {}).items()
+        )
+        imports = {("_base_client", "SyncAPIResource")}
+        if children:
+            imports |= {("functools", "cached_property"), ("typing", "TYPE_CHECKING")}
+        if methods:
+            imports |= {("_types", name) for name in ("Headers", "Query", "Timeout", "Omit", "omit")}
+        for method in methods:
+            imports.add((f"{types_module}.{naming.module_name(method.response_type)}", method.response_type))
+            if method.located("path"):
+                imports.add(("_utils", "path_param as _path_param"))
+            if method.located("body"):
+                imports.add(("collections.abc", "Mapping"))
+            for param in method.params:
+                imports |= param.type.imports
+        import_line = _import_lines(parent_module, {(module, class_name)})[0]
+        return Resource(attr, class_name, module, node.get("description", ""), methods, children, types_module,
+                        _import_lines(module, imports), import_line)
+
+    def _method(self, name: str, spec: dict[str, Any], singular: str, types_module: str) -> Method:
+        verb, _, path = spec["http"].partition(" ")
+        stem = naming.method_type_prefix(singular, name)
+        params = [self._param(wire, p, stem, types_module) for wire, p in (spec.get("params") or {}).items()]
+        path_params = [p for p in params if p.location == "path"]
+        # As in the SDKs users know: the last path parameter is positional, everything else keyword-only.
+        positional = tuple(path_params[-1:])
+        keyword = tuple(p for p in params if p not in positional)
+        keyword = tuple(sorted(keyword, key=lambda p: not p.required))
+        response_type = stem + "Response"
+        response_module = f"{types_module}.{naming.module_name(response_type)}"
+        data = self._type(spec["response"], response_type + "Data", response_module)
+        envelope = self.spec["envelope"]
+        base = naming.class_name(envelope["name"])
+        data_field = Field(naming.field_name(envelope.get("data", "data")), envelope.get("data", "data"), data, True,
+                           "")
+        self._define(response_module, ModelDef(response_type, "", (data_field,), base))
+        params_type = stem + "Params"
+        params_module = f"{types_module}.{naming.module_name(params_type)}"
+        fields = tuple(Field(p.name, p.name, p.type, p.required, p.description, p.example) for p in params)
+        self._define(params_module, TypedDictDef(params_type, "", fields))
+        return Method(
+            name=naming.member_name(name),
+            summary=spec.get("summary") or naming.words(name)[0].capitalize() + " " + " ".join(naming.words(name)[1:]),
+            description=spec.get("description", ""),
+            verb=verb,
+            path=path,
+            path_code=_path_code(path, {p.wire_name: p.name for p in path_params}),
+            positional=positional,
+            keyword=keyword,
+            response_type=response_type,
+            params_type=params_type,
+            deprecated=bool(spec.get("deprecated")),
+        )
+
+    def _param(self, wire: str, spec: dict[str, Any], stem: str, types_module: str) -> Param:
+        name = naming.param_name(wire)
+        location = spec["in"]
+        module = f"{types_module}.{naming.module_name(stem + 'Params')}"
+        return Param(
+            name=name,
+            wire_name=wire,
+            location=location,
+            required=location == "path" or bool(spec.get("required")),
+            root=bool(spec.get("root")),
+            type=self._type(spec["schema"], stem + "Params" + naming.pascal(wire), module, request=True),
+            description=spec.get("description", ""),
+            example=spec["example"] if "example" in spec else self._example(spec["schema"], wire),
+        )
+
+    def _example(self, schema: dict[str, Any], name: str, depth: int = 0) -> Any:
+        """The spec's example, else a placeholder like the reference docs show: a string shows its own name,
+        numbers 0, an enum its first value; objects are built from their required properties."""
+        if "example" in schema:
+            return schema["example"]
+        if "$ref" in schema:
+            return self._example(self.schemas[schema["$ref"][len(REF_PREFIX):]], name, depth + 1)
+        schema = self._flatten(schema)
+        if schema.get("enum"):
+            return schema["enum"][0]
+        variants = schema.get("oneOf") or schema.get("anyOf")
+        if variants:
+            return self._example(variants[0], name, depth + 1)
+        if depth > 8:
+            return None
+        if _is_object(schema):
+            required = set(schema.get("required") or [])
+            return {k: self._example(v, k, depth + 1) for k, v in (schema.get("properties") or {}).items()
+                    if k in required}
+        placeholders = {"array": None, "integer": 0, "number": 0, "boolean": True, "object": {}}
+        if schema.get("type") == "array":
+            return [self._example(schema.get("items") or {}, name, depth + 1)]
+        return placeholders.get(schema.get("type", ""), name)
+
+
+# --- helpers -----------------------------------------------------------------------------------------------------
+
+
+def _optional(inner: TypeRef) -> TypeRef:
+    if inner.nullable:
+        return inner
+    return TypeRef(Code(f"{inner.annotation} | None"), inner.imports, True, inner.target, inner.enum)
+
+
+_PRIMITIVES = {
+    ("string", "date-time"): ("datetime", ("datetime", "datetime")),
+    ("string", "date"): ("date", ("datetime", "date")),
+    ("integer", None): ("int", None),
+    ("number", None): ("float", None),
+    ("boolean", None): ("bool", None),
+    ("string", None): ("str", None),
+}
+
+
+def _primitive(kind: str | None, fmt: str | None, request: bool) -> TypeRef:
+    found = _PRIMITIVES.get((kind or "", fmt)) or _PRIMITIVES.get((kind or "", None))
+    if found is None:
+        return TypeRef(Code("object"))
+    annotation, module_name = found
+    if module_name is None:
+        return TypeRef(Code(annotation))
+    if request:  # callers may pass the ISO string or the object
+        return TypeRef(Code(f"str | {annotation}"), frozenset({module_name}))
+    return TypeRef(Code(annotation), frozenset({module_name}))
+
+
+def _is_object(schema: dict[str, Any]) -> bool:
+    return "properties" in schema or "allOf" in schema or (
+        schema.get("type") == "object" and "additionalProperties" not in schema
+    )
+
+
+def _refs(schema: Any) -> Iterator[str]:
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(REF_PREFIX):
+            yield ref[len(REF_PREFIX):]
+        for value in schema.values():
+            yield from _refs(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _refs(value)
+
+
+def _strongly_connected(nodes: list[str], edges: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative so that long reference chains cannot exhaust the Python stack."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = edges.get(node, [])
+            if position < len(targets):
+                work.append((node, position + 1))
+                target = targets[position]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
+
+
+def _order(definitions: list[Definition]) -> list[Definition]:
+    """Plain aliases first, then classes, then aliases that mention classes (they are evaluated at import)."""
+    classes = {d.name for d in definitions if not isinstance(d, AliasDef)}
+
+    def rank(definition: Definition) -> int:
+        if not isinstance(definition, AliasDef):
+            return 1
+        mentioned = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", definition.type.annotation))
+        return 2 if mentioned & classes else 0
+
+    return sorted(definitions, key=rank)
+
+
+def _packages(modules: tuple[Module, ...]) -> tuple[Module, ...]:
+    """`types/__init__.py` and each sub-package's: re-export what the modules directly inside define."""
+    names: dict[str, set[tuple[str, str]]] = {}
+    for module in modules:
+        parts = module.name.split(".")
+        for depth in range(1, len(parts)):
+            names.setdefault(".".join(parts[:depth]), set())
+        names[".".join(parts[:-1])] |= {(module.name, d.name) for d in module.definitions}
+    inits = []
+    for package, needed in sorted(names.items()):
+        init = package + ".__init__"
+        exports = tuple(sorted((n for _, n in needed), key=import_order))
+        inits.append(Module(init, (), _import_lines(init, needed), exports))
+    return tuple(inits)
+
+
+def _base_import(base: str, builder: _Builder) -> tuple[str, str]:
+    if base == "BaseModel":
+        return ("_models", "BaseModel")
+    return ("types." + naming.module_name(base), base)
+
+
+def _import_lines(module: str, needed: set[tuple[str, str]]) -> tuple[Code, ...]:
+    """Import statements in isort order (standard library, third party, then relative, blank lines between);
+    modules inside the package are imported relatively, so the package can be vendored under any name."""
+    by_module: dict[str, set[str]] = {}
+    for source, name in needed:
+        by_module.setdefault(source, set()).add(name)
+    groups = [
+        sorted(m for m in by_module if m in STDLIB_MODULES),
+        sorted(m for m in by_module if m in THIRD_PARTY_MODULES),
+    ]
+    local = {_relative(module, m): m for m in by_module if m not in STDLIB_MODULES | THIRD_PARTY_MODULES}
+    # Relative imports furthest first ('...x' before '..y' before '.z'), then by name.
+    groups.append(sorted(local, key=lambda r: (-(len(r) - len(r.lstrip("."))), r.lstrip("."))))
+    lines: list[Code] = []
+    for group in filter(None, groups):
+        if lines:
+            lines.append(Code(""))
+        for source in group:
+            names = ", ".join(sorted(by_module[local.get(source, source)], key=import_order))
+            lines.append(Code(f"from {source} import {names}"))
+    return tuple(lines)
+
+
+def import_order(name: str) -> tuple[int, str]:
+    """isort's order-by-type, as ruff checks it: CONSTANTS, then Classes, then everything else."""
+    base = name.split(" as ")[0]
+    kind = 0 if base.isupper() and len(base) > 1 else 1 if base[:1].isupper() else 2
+    return kind, base
+
+
+def _relative(from_module: str, to_module: str) -> str:
+    """Relative import path from one module of the package to another (both dotted, package-relative)."""
+    origin = from_module.split(".")[:-1]
+    target = to_module.removesuffix(".__init__").split(".")
+    common = 0
+    while common < min(len(origin), len(target) - 1) and origin[common] == target[common]:
+        common += 1
+    return "." * (len(origin) - common + 1) + ".".join(target[common:])
+
+
+def _path_code(path: str, names: dict[str, str]) -> Code:
+    """'"/v1/accounts/" + _path_param(account_id) + ...': literal parts escaped, parameters encoded at run time."""
+    parts: list[str] = []
+    position = 0
+    for match in PLACEHOLDER.finditer(path):
+        if match.start() > position:
+            parts.append(py_str(path[position:match.start()]))
+        wire = match.group(1)
+        parts.append(f"_path_param({py_str(wire)}, {names[wire]})")
+        position = match.end()
+    if position < len(path):
+        parts.append(py_str(path[position:]))
+    return Code(" + ".join(parts) or '""')
+
+
+def _example(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> Any:
+    """The spec's example for a schema, following references; None when there is none."""
+    if "example" in schema:
+        return schema["example"]
+    if "$ref" in schema and depth < 20:
+        return _example(schemas.get(schema["$ref"][len(REF_PREFIX):], {}), schemas, depth + 1)
+    return None

@@ -1,0 +1,121 @@
+"""Every derived name is decided here: snake/Pascal/kebab forms, keyword escaping, reserved words, singulars."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+# Words written in capitals inside derived Pascal names (instruction_id -> InstructionID).
+ACRONYMS = frozenset({"api", "id", "url", "uri", "http", "https", "json", "uuid", "ip", "sdk", "cli"})
+
+# Names that appear in generated annotations: a field or parameter with one of these names would shadow them.
+ANNOTATION_NAMES = frozenset({"str", "int", "float", "bool", "object", "list", "dict", "bytes", "datetime", "date"})
+
+# Attributes of pydantic.BaseModel that a model field must not shadow.
+MODEL_RESERVED = ANNOTATION_NAMES | frozenset(
+    {"copy", "dict", "json", "schema", "schema_json", "construct", "validate", "parse_obj", "parse_raw",
+     "parse_file", "from_orm", "update_forward_refs", "model_config", "model_fields", "model_computed_fields",
+     "model_extra", "model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json",
+     "model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+     "model_validate_json", "model_validate_strings", "fields", "register"}
+)
+
+# Keyword arguments every generated method already takes.
+PARAM_RESERVED = ANNOTATION_NAMES | frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+
+# Attributes every generated resource class already has.
+RESOURCE_RESERVED = frozenset(
+    {"with_raw_response", "with_streaming_response", "with_options", "copy", "close", "request", "base_url", "timeout"}
+)
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
+
+
+def ascii_fold(text: str) -> str:
+    """'Prénom' -> 'Prenom': generated identifiers stay ASCII so they survive every editor and NFKC."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def words(name: str) -> list[str]:
+    """Split any spelling (camelCase, PascalCase, snake_case, kebab-case, 'Title Case') into lower-case words."""
+    return [word.lower() for word in _WORD.findall(ascii_fold(name))]
+
+
+def snake(name: str) -> str:
+    return "_".join(words(name))
+
+
+def kebab(name: str) -> str:
+    return "-".join(words(name))
+
+
+def pascal(name: str) -> str:
+    return "".join(word.upper() if word in ACRONYMS else word.capitalize() for word in words(name))
+
+
+def identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """A snake_case Python identifier for `name`; '' when nothing of it survives (the caller reports that)."""
+    result = snake(name)
+    if not result:
+        return ""
+    if result[0].isdigit():
+        result = "n_" + result
+    if keyword.iskeyword(result) or result in reserved:
+        result += "_"
+    return result
+
+
+def class_name(name: str) -> str:
+    """A Python class name: spec names already in PascalCase are kept as written (APIError stays APIError)."""
+    if name.isascii() and name.isidentifier() and name[0].isupper() and not keyword.iskeyword(name):
+        return name
+    result = pascal(name)
+    if result and result[0].isdigit():
+        result = "N" + result
+    return result
+
+
+def module_name(class_or_name: str) -> str:
+    """File-system and import name for a class: PositionInstruction -> position_instruction."""
+    return identifier(class_or_name)
+
+
+def constant_name(name: str) -> str:
+    return snake(name).upper()
+
+
+def singular(word: str) -> str:
+    """positions -> position, entries -> entry, addresses -> address; anything unrecognised is kept."""
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh")):
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)] + replacement
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 1:
+        return word[:-1]
+    return word
+
+
+# Names shared by validate (collision checks) and ir (building): one rule per kind of name.
+
+
+def field_name(wire_name: str) -> str:
+    return identifier(wire_name, MODEL_RESERVED)
+
+
+def param_name(wire_name: str) -> str:
+    return identifier(wire_name, PARAM_RESERVED)
+
+
+def member_name(name: str) -> str:
+    """Attribute name of a resource or method on its parent resource."""
+    return identifier(name, RESOURCE_RESERVED)
+
+
+def resource_singular(name: str, override: str | None) -> str:
+    return override or singular(snake(name))
+
+
+def method_type_prefix(singular_name: str, method: str) -> str:
+    """PositionCancelPositionInstruction, the stem of ...Response and ...Params."""
+    return pascal(singular_name) + pascal(method)

@@ -1,0 +1,245 @@
+"""Stage 6, write: the whole output tree is swapped in at once, and files we did not write are never touched.
+
+The new tree is built in a sibling directory, with every file the manifest does not list (the user's own, such as
+a `.venv` or notes) hard-linked into it; then the two directories are exchanged atomically (renameat2 on Linux,
+two renames elsewhere, recoverable), so a kill at any moment leaves the old tree or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import difflib
+import errno
+import hashlib
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .render import OutputFile
+
+MANIFEST = ".clientgen-manifest.json"
+DISPOSABLE_DIRS = frozenset({"__pycache__"})  # caches Python rebuilds; not carried into a new tree
+
+
+class WriteError(Exception):
+    """The output directory cannot be written safely; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    generator: str
+    spec_name: str
+    spec_sha256: str
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of content
+
+    def render(self) -> str:
+        data = {"generator": self.generator, "spec": {"name": self.spec_name, "sha256": self.spec_sha256},
+                "files": dict(sorted(self.files.items()))}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def for_files(cls, generator: str, spec_name: str, spec_sha256: str, files: list[OutputFile]) -> Manifest:
+        return cls(generator, spec_name, spec_sha256, {f.path: _sha256(f.content.encode()) for f in files})
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def read_manifest(out_dir: Path) -> dict[str, str] | None:
+    """The file hashes an earlier generation recorded in `out_dir`, or None when it has no manifest."""
+    path = out_dir / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        files = json.loads(path.read_text(encoding="utf-8"))["files"]
+        if not isinstance(files, dict):
+            raise TypeError("files is not a mapping")
+        return {str(k): str(v) for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise WriteError(f"{path}: unreadable manifest ({exc}); move it away or use --force") from None
+
+
+def write(out_dir: Path, files: list[OutputFile], manifest: Manifest, *, force: bool = False) -> WriteReport:
+    out_dir = Path(os.path.abspath(out_dir))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out_dir.parent):
+        _recover(out_dir)
+        old = _previous_files(out_dir, force)
+        all_files = files + [OutputFile(MANIFEST, manifest.render())]
+        if not force:
+            _refuse_to_overwrite(out_dir, [f.path for f in files if f.path not in old])
+        changed = [f for f in all_files if _disk_bytes(out_dir / f.path) != f.content.encode()]
+        stale = sorted(set(old) - {f.path for f in all_files})
+        report = WriteReport(len(changed), len(all_files) - len(changed), len(stale))
+        if changed or stale:
+            _swap_in(out_dir, all_files, set(old) | {MANIFEST})
+        return report
+
+
+def diff(out_dir: Path, files: list[OutputFile], manifest: Manifest) -> list[str]:
+    """Unified diffs between `out_dir` and what generation would write there; empty when it is current."""
+    out_dir = Path(out_dir)
+    old = read_manifest(out_dir) or {}
+    problems: list[str] = []
+    for f in files + [OutputFile(MANIFEST, manifest.render())]:
+        on_disk = _disk_bytes(out_dir / f.path)
+        if on_disk is None:
+            problems.append(f"missing: {f.path}\n")
+        elif on_disk != f.content.encode():
+            before = on_disk.decode("utf-8", "replace").splitlines(keepends=True)
+            after = f.content.splitlines(keepends=True)
+            problems.append("".join(difflib.unified_diff(before, after, f"a/{f.path}", f"b/{f.path}")))
+    for path in sorted(set(old) - {f.path for f in files}):
+        if (out_dir / path).exists():
+            problems.append(f"stale: {path} (no longer generated)\n")
+    return problems
+
+
+# --- internals ---------------------------------------------------------------------------------------------------
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _disk_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _previous_files(out_dir: Path, force: bool) -> dict[str, str]:
+    if not out_dir.exists():
+        return {}
+    if not out_dir.is_dir():
+        raise WriteError(f"{out_dir} exists and is not a directory")
+    manifest = None if force and not (out_dir / MANIFEST).exists() else read_manifest(out_dir)
+    if manifest is None and not force and any(out_dir.iterdir()):
+        raise WriteError(
+            f"{out_dir} is not empty and was not written by clientgen (no {MANIFEST}); "
+            "refusing to write into it. Choose an empty directory, or use --force to generate beside its files"
+        )
+    return manifest or {}
+
+
+def _refuse_to_overwrite(out_dir: Path, new_paths: list[str]) -> None:
+    taken = [p for p in new_paths if (out_dir / p).exists() or (out_dir / p).is_symlink()]
+    if taken:
+        listed = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
+        raise WriteError(f"{out_dir}: {listed} would be overwritten but clientgen did not write it; "
+                         "move it away, or use --force to replace it")
+
+
+def _siblings(out_dir: Path) -> tuple[Path, Path]:
+    return (out_dir.with_name(f".{out_dir.name}.clientgen-new"), out_dir.with_name(f".{out_dir.name}.clientgen-old"))
+
+
+def _recover(out_dir: Path) -> None:
+    """Finish or undo what a killed run left: the old tree comes back if the new one never arrived."""
+    new, old = _siblings(out_dir)
+    if old.exists() and not out_dir.exists():
+        os.rename(old, out_dir)
+    for leftover in (new, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
+def _swap_in(out_dir: Path, files: list[OutputFile], managed: set[str]) -> None:
+    new, old = _siblings(out_dir)
+    new.mkdir()
+    try:
+        for f in files:
+            target = new / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(f.content.encode())
+        generated = {f.path for f in files}
+        if out_dir.exists():
+            _carry_over(out_dir, new, managed | generated)
+            _exchange(new, out_dir, old)
+            _carry_over(new, out_dir, managed | generated, only_missing=True)  # anything written meanwhile
+            shutil.rmtree(new)
+        else:
+            os.rename(new, out_dir)
+    except BaseException:
+        if new.exists():
+            shutil.rmtree(new, ignore_errors=True)
+        raise
+
+
+def _carry_over(source: Path, target: Path, managed: set[str], only_missing: bool = False) -> None:
+    """Link every file in `source` that clientgen does not manage into `target` at the same place."""
+    for path in _foreign_entries(source, managed):
+        destination = target / path
+        if only_missing and (destination.exists() or destination.is_symlink()):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        origin = source / path
+        if origin.is_dir() and not origin.is_symlink():
+            destination.mkdir(exist_ok=True)
+        elif origin.is_symlink():
+            os.symlink(os.readlink(origin), destination)
+        else:
+            try:
+                os.link(origin, destination)
+            except OSError:
+                shutil.copy2(origin, destination)
+
+
+def _foreign_entries(root: Path, managed: set[str]) -> Iterator[str]:
+    """Relative paths of files (and empty directories) under `root` that the manifest does not list."""
+    for directory, dirnames, filenames in os.walk(root):
+        empty = not dirnames and not filenames
+        dirnames[:] = sorted(d for d in dirnames if d not in DISPOSABLE_DIRS)
+        relative = Path(directory).relative_to(root)
+        for name in sorted(filenames) + [d for d in dirnames if os.path.islink(os.path.join(directory, d))]:
+            path = (relative / name).as_posix()
+            if path not in managed:
+                yield path
+        if empty and relative != Path("."):
+            yield relative.as_posix()
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(new: Path, out_dir: Path, old: Path) -> None:
+    """Atomically put `new` at `out_dir` (the previous tree ends up at `new`)."""
+    libc_name = ctypes.util.find_library("c")
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
+    if renameat2 is not None:
+        result = renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(out_dir), _RENAME_EXCHANGE)
+        if result == 0:
+            return
+        if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(out_dir))
+    # No atomic exchange here: two renames; _recover() puts the old tree back if we die between them.
+    os.rename(out_dir, old)
+    os.rename(new, out_dir)
+    os.rename(old, new)
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """One generation at a time per parent directory (flock; released by the OS if the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no locking
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
