@@ -152,6 +152,10 @@ class Resource:
     imports: tuple[Code, ...]  # what the resource module needs
     import_line: Code  # how its parent module imports this resource's class (lazily)
 
+    @property
+    def child_imports(self) -> tuple[Code, ...]:
+        return tuple(sorted(child.import_line for child in self.children))
+
     def walk(self) -> Iterator[Resource]:
         yield self
         for child in self.children:
@@ -184,6 +188,10 @@ class Api:
     packages: tuple[Module, ...]  # package __init__ modules re-exporting their modules' definitions
     spec_name: str
     spec_sha256: str = field(repr=False)
+
+    @property
+    def resource_imports(self) -> tuple[Code, ...]:
+        return tuple(sorted(resource.import_line for resource in self.resources))
 
     def all_resources(self) -> Iterator[Resource]:
         for resource in self.resources:
@@ -379,12 +387,17 @@ class _Builder:
     def _ref_type(self, name: str, request: bool) -> TypeRef:
         self._schema_definition(name)
         target = self.schemas[name]
-        if request and _is_object(self._flatten(target)):
+        is_object = _is_object(self._flatten(target))
+        if request and is_object:
             param_name = self._param_definition(name)
-            return TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), target=name)
-        class_name = self.class_names[name]
-        return TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}),
-                       nullable=bool(target.get("nullable")), target=name)
+            ref = TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), target=name)
+        else:
+            class_name = self.class_names[name]
+            ref = TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}), target=name)
+        if not target.get("nullable"):
+            return ref
+        # An alias of a nullable schema already includes None; a class never does.
+        return _optional(ref) if is_object else TypeRef(ref.annotation, ref.imports, True, name)
 
     def _param_definition(self, name: str) -> str:
         """The TypedDict a request body uses for schema `name` (PositionInstructionSubmission -> ...Param)."""
