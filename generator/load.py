@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Union
+from typing import Any
 
 import yaml
 
 from .diagnostics import Diagnostic, SpecError
 
-JsonPath = tuple[Union[str, int], ...]
+JsonPath = tuple[str | int, ...]
 
 MAX_SPEC_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -49,6 +50,7 @@ class _CoreResolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema: only true/false, null, ints and floats are implicit; everything else is a string."""
 
 
+_TAG = "tag:yaml.org,2002:"
 _IMPLICIT = {
     "tag:yaml.org,2002:bool": (r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     "tag:yaml.org,2002:null": (r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
@@ -60,29 +62,55 @@ _IMPLICIT = {
 }
 for _tag, (_pattern, _first) in _IMPLICIT.items():
     _CoreResolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+_CORE_PATTERNS = {tag: re.compile(pattern) for tag, (pattern, _) in _IMPLICIT.items()}
 
-_Parser = getattr(yaml, "CParser", None)
-if _Parser is not None:
 
-    class _Composer(yaml.CParser, _CoreResolver):  # type: ignore[misc]
+class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _CoreResolver):
+    """The pure-Python composer, never libyaml's: its messages and marks differ, and diagnostics must not depend on
+    how PyYAML was built."""
+
+    def __init__(self, text: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _CoreResolver.__init__(self)
+
+
+_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+if _CParser is not None:
+
+    class _FastComposer(_CParser, _CoreResolver):  # type: ignore[misc, valid-type]
+        """libyaml's composer, about five times faster, for specs that parse cleanly: anything it rejects is
+        parsed again by the pure-Python composer, whose messages and positions are the ones we report."""
+
         def __init__(self, text: str) -> None:
-            yaml.CParser.__init__(self, text)
+            _CParser.__init__(self, text)  # type: ignore[misc]
             _CoreResolver.__init__(self)
 
-else:  # pragma: no cover - PyYAML built without libyaml
 
-    class _Composer(  # type: ignore[no-redef]
-        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _CoreResolver
-    ):
-        def __init__(self, text: str) -> None:
-            yaml.reader.Reader.__init__(self, text)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _CoreResolver.__init__(self)
+def _core_int(text: str) -> int:
+    """017 is seventeen in YAML 1.2 (PyYAML's 1.1 constructor would read octal 15)."""
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
 
 
-_SCALARS = yaml.constructor.SafeConstructor()
+def _core_float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith((".inf", ".nan")):
+        return float(lowered.replace(".", ""))  # "-.inf" -> "-inf", ".nan" -> "nan"
+    return float(text)
+
+
+# Only the core schema's types: explicit tags like !!binary or !!timestamp would smuggle bytes and datetimes in.
+_SCALAR_VALUES: dict[str, Callable[[str], Any]] = {
+    _TAG + "str": str,
+    _TAG + "null": lambda text: None,
+    _TAG + "bool": lambda text: text.lower() == "true",
+    _TAG + "int": _core_int,
+    _TAG + "float": _core_float,
+}
 
 
 def load(path: str | Path, display_name: str | None = None) -> Document:
@@ -90,12 +118,33 @@ def load(path: str | Path, display_name: str | None = None) -> Document:
     name = display_name or str(path)
     raw = _read_bytes(Path(path), name)
     text = _decode(raw, name)
-    node = _compose(text, name)
-    builder = _Builder(name)
-    data = builder.build(node, ())
-    if builder.errors:
-        raise SpecError(builder.errors)
+    fast = _fast_build(text, name)
+    if fast:
+        builder, data = fast
+    else:  # the careful path, which reports every problem
+        builder = _Builder(name)
+        data = builder.build(_compose(text, name), ())
+        if builder.errors:
+            raise SpecError(builder.errors)
     return Document(name, data, hashlib.sha256(raw).hexdigest(), builder.values, builder.keys)
+
+
+def _fast_build(text: str, name: str) -> tuple[_Builder, Any] | None:
+    """Parse with libyaml when it is there; None on any problem at all, so that the caller starts over."""
+    if _CParser is None:
+        return None
+    composer = _FastComposer(text)
+    try:
+        node = composer.get_single_node()
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"):
+            return None
+        builder = _Builder(name)
+        data = builder.build(node, ())
+        return None if builder.errors else (builder, data)
+    except (yaml.YAMLError, SpecError, RecursionError, ValueError):
+        return None
+    finally:
+        composer.dispose()
 
 
 def _fail(name: str, message: str, code: str, line: int = 1, column: int = 1) -> SpecError:
@@ -119,13 +168,20 @@ def _decode(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        # Columns count characters, as YAML marks do, so a bad byte after 'é' is not reported one column late.
+        column = len(raw[line_start:exc.start].decode("utf-8-sig")) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise _fail(name, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); specs must be UTF-8", "encoding", line, column)
-    if "\x00" in text:
-        offset = text.index("\x00")
+    # PyYAML rejects these too, but only with a character offset into the whole file.
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if bad:
+        offset = bad.start()
         line = text.count("\n", 0, offset) + 1
-        raise _fail(name, "NUL byte in spec", "encoding", line, offset - text.rfind("\n", 0, offset))
+        column = offset - text.rfind("\n", 0, offset)
+        kind = "control character" if ord(bad.group()) < 0xA0 else "character"  # else U+FFFE or U+FFFF
+        message = f"{kind} U+{ord(bad.group()):04X} is not allowed in YAML"
+        raise _fail(name, message, "encoding", line, column)
     return text
 
 
@@ -134,8 +190,7 @@ def _compose(text: str, name: str) -> yaml.Node:
     try:
         node = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        problem, mark = _syntax_problem(exc)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise _fail(name, f"YAML syntax error: {problem}", "yaml-syntax", line, column) from None
     except yaml.YAMLError as exc:
@@ -144,9 +199,34 @@ def _compose(text: str, name: str) -> yaml.Node:
         raise _fail(name, f"nesting deeper than {MAX_DEPTH} levels", "too-deep") from None
     finally:
         composer.dispose()
-    if node is None:
-        raise _fail(name, "spec is empty; expected a mapping with 'api', 'schemas' and 'resources'", "empty")
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null"):  # nothing, or '---'
+        raise _fail(name, "spec is empty; expected a mapping with 'clientgen', 'api', 'envelope' and 'resources'",
+                    "empty")
     return node
+
+
+_CONTEXT = re.compile(r"while (?:parsing|scanning) an? (.+)")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
+    """PyYAML's problem and where to report it, plus where the construct it was reading began: an unclosed '['
+    or quote is reported only where the parser gave up, often lines later."""
+    problem, mark, start = exc.problem or "invalid YAML", exc.problem_mark or exc.context_mark, exc.context_mark
+    if "'\\t'" in problem:
+        problem += "; indent with spaces, not tabs"
+    if problem == "mapping values are not allowed here":  # usually 'summary: Note: ...'
+        problem += "; quote a value that contains ': '"
+    if problem == "could not find expected ':'" and start:  # a line 'key' without ': value'; PyYAML points past it
+        if start.buffer and len(start.buffer[start.pointer:start.pointer + 1025].split("\n")[0]) > 1024:
+            return "a key longer than 1024 characters; YAML does not allow longer keys", start
+        return "expected ':' after this key", start
+    context = _CONTEXT.fullmatch(exc.context or "")
+    where = f"line {start.line + 1}, column {start.column + 1}" if start else ""
+    if context and start:
+        problem += f" (in the {context.group(1)} that starts at {where})"
+    elif exc.context and start:  # "found duplicate anchor 'x'; first occurrence", "expected a single document"
+        problem = f"{exc.context} ({where}), {problem}"
+    return problem, mark
 
 
 class _Builder:
@@ -158,6 +238,7 @@ class _Builder:
         self.keys: dict[JsonPath, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
         self.nodes = 0
+        self.open: set[int] = set()  # collections being built, to catch an anchor that contains its own alias
 
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
         self.nodes += 1
@@ -166,14 +247,37 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise self._error_at(node, f"nesting deeper than {MAX_DEPTH} levels", "too-deep")
         self.values[path] = _position(node)
-        if isinstance(node, yaml.MappingNode):
-            return dict(self._mapping_items(node, path))
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if node.tag != _TAG + ("map" if isinstance(node, yaml.MappingNode) else "seq"):
+            message = f"unsupported YAML tag '{_short_tag(node.tag)}'; use a plain mapping or list"
+            self._report(node, message, "unsupported-yaml")
+        if id(node) in self.open:
+            message = "recursive alias: this anchored value contains an alias to itself"
+            raise self._error_at(node, message, "yaml-syntax")
+        self.open.add(id(node))
         try:
-            return _SCALARS.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            raise self._error_at(node, f"cannot read value: {exc.problem}", "yaml-syntax") from None
+            if isinstance(node, yaml.MappingNode):
+                return dict(self._mapping_items(node, path))
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        construct = _SCALAR_VALUES.get(node.tag)
+        if construct is None:
+            message = f"unsupported YAML tag '{_short_tag(node.tag)}'; a value is a string, number, boolean or null"
+            self._report(node, message, "unsupported-yaml")
+            return None
+        pattern = _CORE_PATTERNS.get(node.tag)
+        if pattern and not pattern.match(node.value):  # an explicit tag on a value that does not fit it
+            self._report(node, f"'{node.value}' is not a valid {_short_tag(node.tag)}", "unsupported-yaml")
+            return None
+        try:
+            return construct(node.value)
+        except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits())
+            self._report(node, f"integer of {len(node.value)} digits; write it as a string (quoted)", "too-large")
+            return None
 
     def _mapping_items(self, node: yaml.MappingNode, path: JsonPath) -> Iterator[tuple[str, Any]]:
         seen: dict[str, int] = {}
@@ -182,6 +286,11 @@ class _Builder:
                 raise self._error_at(key_node, "mapping keys must be plain strings", "yaml-syntax")
             key = key_node.value
             line, column = _position(key_node)
+            if key == "<<" and not key_node.style:  # plain, not quoted (libyaml says "", PyYAML None)
+                # YAML 1.2 has no merge keys; read literally, '<<' would only surface later as a puzzling name.
+                message = "YAML merge keys ('<<') are not supported; write the keys out"
+                self._report(key_node, message, "unsupported-yaml")
+                continue
             if key in seen:
                 message = f"duplicate key '{key}' (first defined on line {seen[key]})"
                 self.errors.append(Diagnostic(self.name, line, column, message, "duplicate-key"))
@@ -190,9 +299,16 @@ class _Builder:
             self.keys[path + (key,)] = (line, column)
             yield key, self.build(value_node, path + (key,))
 
+    def _report(self, node: yaml.Node, message: str, code: str) -> None:
+        self.errors.append(Diagnostic(self.name, *_position(node), message, code))
+
     def _error_at(self, node: yaml.Node, message: str, code: str) -> SpecError:
         line, column = _position(node)
         return SpecError([*self.errors, Diagnostic(self.name, line, column, message, code)])
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:
