@@ -7,7 +7,10 @@ instead of letting a description or a name inject code.
 from __future__ import annotations
 
 import html
+import json
 import keyword
+import math
+import shlex
 import unicodedata
 from typing import Any
 
@@ -47,7 +50,7 @@ def py_literal(value: Any) -> Code:
     if value is None or isinstance(value, (bool, int)):
         return Code(repr(value))
     if isinstance(value, float):
-        return Code(repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None")
+        return Code(repr(value) if math.isfinite(value) else "None")
     raise TypeError(f"not a JSON scalar: {type(value).__name__}")
 
 
@@ -61,7 +64,8 @@ def docstring(text: str, indent: int = 0) -> Code:
         escaped = "".join(_escape_char(c, "") for c in line.rstrip())
         lines.append(escaped.replace('"""', '\\"\\"\\"'))
     body = "\n".join(" " * indent + line if line and number else line for number, line in enumerate(lines))
-    if body.endswith('"'):
+    trailing_backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
+    if body.endswith('"') and trailing_backslashes % 2 == 0:  # an unescaped quote would merge with the closing ones
         body = body[:-1] + '\\"'
     return Code(body)
 
@@ -101,6 +105,12 @@ def py_value(value: Any) -> Code:
     return py_literal(value)
 
 
+def py_tuple(items: Any) -> Code:
+    """A tuple literal of strings; no trailing comma but in a 1-tuple, so black may keep it on one line."""
+    literals = [py_str(item) for item in items]
+    return Code(f"({literals[0]},)" if len(literals) == 1 else f"({', '.join(literals)})")
+
+
 def toml_str(text: str) -> Code:
     """A TOML basic string with exactly the value `text` (TOML has no \\x escapes, so \\u is used)."""
     out = []
@@ -117,3 +127,54 @@ def toml_str(text: str) -> Code:
 def md(text: str) -> Code:
     """Spec text inside Markdown: HTML is escaped, so a description cannot inject markup into rendered docs."""
     return Code(html.escape(text, quote=False))
+
+
+def md_text(text: str, indent: int = 0) -> Code:
+    """A Markdown paragraph of spec text, HTML escaped, continuation lines indented to stay in a list item."""
+    lines = html.escape(text.strip(), quote=False).splitlines()
+    return Code("\n".join(" " * indent + line if line and number else line for number, line in enumerate(lines)))
+
+
+def md_cell(text: str) -> Code:
+    """Spec text in one Markdown table cell: one line, HTML escaped, pipes escaped."""
+    return Code(md_text(oneline(text)).replace("|", "\\|"))
+
+
+def md_inline(text: str) -> Code:
+    """Inline code whose backtick fence is longer than any backtick run inside it."""
+    fence = "`" * (_longest_run(text, "`") + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Code(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def md_fence(text: str, language: str = "") -> Code:
+    """A fenced code block that no line of `text` can close early."""
+    fence = "`" * max(3, _longest_run(text, "`") + 1)
+    return Code(f"{fence}{language}\n{text.rstrip()}\n{fence}")
+
+
+def shell(text: str) -> Code:
+    """One shell word with exactly the value `text`."""
+    return Code(shlex.quote(text))
+
+
+def json_text(value: Any, indent: int | None = None) -> str:
+    """JSON for spec data (examples): plain text, still to be escaped for where it goes."""
+    return json.dumps(value, indent=indent, ensure_ascii=False)
+
+
+def json_document(value: Any) -> Code:
+    """A whole JSON file: json.dumps is its escaping (the file is data, never executed)."""
+    return Code(json.dumps(value, indent=1, ensure_ascii=False) + "\n")
+
+
+def spaces(count: int) -> Code:
+    return Code(" " * count)
+
+
+def _longest_run(text: str, char: str) -> int:
+    longest = current = 0
+    for c in text:
+        current = current + 1 if c == char else 0
+        longest = max(longest, current)
+    return longest

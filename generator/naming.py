@@ -29,6 +29,9 @@ RESOURCE_RESERVED = frozenset(
     {"with_raw_response", "with_streaming_response", "with_options", "copy", "close", "request", "base_url", "timeout"}
 )
 
+# Flags every generated CLI command already has.
+CLI_RESERVED_FLAGS = frozenset({"api-key", "base-url", "format", "debug", "body", "help", "version", "h"})
+
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
 
 
@@ -112,10 +115,23 @@ def member_name(name: str) -> str:
     return identifier(name, RESOURCE_RESERVED)
 
 
+def cli_flag(wire_name: str) -> str:
+    """--account-id; a parameter named like a global flag (--format) becomes --format-param."""
+    flag = kebab(wire_name)
+    return f"--{flag}-param" if flag in CLI_RESERVED_FLAGS else f"--{flag}"
+
+
 def resource_singular(name: str, override: str | None) -> str:
     return override or singular(snake(name))
 
 
+def resource_class(name: str) -> str:
+    """PositionsResource; a resource named '2fa' gives N2faResource, as class names never start with a digit."""
+    result = pascal(name)
+    return ("N" + result if result[:1].isdigit() else result) + "Resource"
+
+
 def method_type_prefix(singular_name: str, method: str) -> str:
-    """PositionCancelPositionInstruction, the stem of ...Response and ...Params."""
-    return pascal(singular_name) + pascal(method)
+    """PositionCancelPositionInstruction, the stem of ...Response and ...Params (N2faGet for resource '2fa')."""
+    result = pascal(singular_name) + pascal(method)
+    return "N" + result if result[:1].isdigit() else result

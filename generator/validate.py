@@ -7,20 +7,38 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 
-from . import naming
+from . import ir, naming
 from .diagnostics import Diagnostic, SpecError, did_you_mean
 from .load import Document, JsonPath
 
 REF_PREFIX = "#/schemas/"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 REF_SIBLINGS = frozenset({"$ref", "description", "nullable", "example", "default", "title", "deprecated"})
+# Python name -> where it was taken and by what ("schema 'Foo'"); the SDK's own names have no position.
+Names = dict[str, tuple[JsonPath, str]]
 SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
+# What a value of these keys must look like, in words; the JSON Schema's regular expressions are no help to authors.
+PATTERN_HINTS = {
+    "$ref": "expected '#/schemas/Name'",
+    "http": "expected a verb (GET, POST, PUT, PATCH or DELETE), one space and a path starting with '/'",
+    "version": "expected a version such as 1.2.0",
+    "package": "expected a lower-case Python package name such as clear_street",
+    "client": "expected a class name in PascalCase such as ClearStreet",
+    "cli": "expected a lower-case command name such as clear-street",
+    "base_url": "expected an http:// or https:// URL without spaces",
+    "base_url_env": "expected an environment variable name such as CLEAR_STREET_BASE_URL",
+    "env": "expected an environment variable name such as CLEAR_STREET_API_KEY",
+    "header": "expected an HTTP header name such as X-API-Key",
+    "singular": "expected a word of letters, digits and '_' such as position",
+    "data": "expected a Python identifier such as data",
+}
 RUNTIME_NAMES = frozenset(
     {"BaseModel", "ClientError", "APIStatusError", "APIConnectionError", "APITimeoutError", "BadRequestError",
      "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
@@ -56,10 +74,12 @@ def _structural(doc: Document) -> Iterator[Diagnostic]:
 
 def _describe(doc: Document, error: jsonschema.ValidationError) -> Iterator[Diagnostic]:
     path: JsonPath = tuple(error.absolute_path)
-    kind, instance, schema = error.validator, error.instance, error.schema
+    kind = str(error.validator)
+    instance: Any = error.instance
+    schema: Any = error.schema
+    expected: Any = error.validator_value
     if "propertyNames" in error.absolute_schema_path:
-        yield doc.error(path + (instance,), "bad-name", f"name '{_short(instance)}' is not allowed: {error.message}",
-                        key=True)
+        yield doc.error(path + (instance,), "bad-name", _name_problem(instance, kind, expected), key=True)
     elif kind == "additionalProperties" and isinstance(instance, dict):
         allowed = schema.get("properties", {})
         for key in instance:
@@ -67,23 +87,68 @@ def _describe(doc: Document, error: jsonschema.ValidationError) -> Iterator[Diag
                 hint = did_you_mean(key, allowed)
                 yield doc.error(path + (key,), "unknown-key", f"unknown key '{_short(key)}'{hint}", key=True)
     elif kind == "required" and isinstance(instance, dict):
-        for key in error.validator_value:
-            if key not in instance:
-                yield doc.error(path, "missing-key", f"missing required key '{key}'")
+        yield from _missing(doc, path, [key for key in expected if key not in instance])
     elif kind == "type":
-        yield doc.error(path, "wrong-type", f"expected {_expected(error.validator_value)}, got {_kind(instance)}")
-    elif kind in ("enum", "const"):
-        options = error.validator_value if kind == "enum" else [error.validator_value]
-        hint = did_you_mean(str(instance), [str(o) for o in options])
-        listed = ", ".join(repr(o) for o in options)
+        yield doc.error(path, "wrong-type", f"expected {_expected(expected)}, got {_kind(instance)}")
+    elif kind == "const":
+        yield doc.error(path, "bad-value", f"expected {expected!r}, got {_short(repr(instance))}")
+    elif kind == "enum" and path[-1:] == ("type",) and isinstance(instance, list):  # OpenAPI 3.1's [string, 'null']
+        yield doc.error(path, "bad-value", "expected one type name, got a list; to allow null, write 'nullable: true'")
+    elif kind == "enum":
+        hint = did_you_mean(str(instance), [str(o) for o in expected])
+        listed = ", ".join(repr(o) for o in expected)
         yield doc.error(path, "bad-value", f"{_short(repr(instance))} is not one of {listed}{hint}")
     elif kind == "pattern":
-        what = schema.get("description") or f"must match {error.validator_value}"
-        yield doc.error(path, "bad-value", f"invalid value {_short(repr(instance))}: {what}")
+        hint = _pattern_hint(doc, path, instance, schema.get("description") or f"must match {expected}")
+        yield doc.error(path, "bad-value", f"invalid value {_short(repr(instance))}; {hint}")
+    elif kind == "uniqueItems" and isinstance(instance, list):
+        yield _duplicate_item(doc, path, instance)
+    elif kind == "minItems":
+        yield doc.error(path, "bad-value", f"expected at least {expected} item{'s' * (expected != 1)}, got none")
+    elif kind == "minimum":
+        yield doc.error(path, "bad-value", f"expected {expected} or more, got {instance!r}")
+    elif kind == "anyOf" and isinstance(instance, dict):
+        # additionalProperties: a boolean or a schema. A mapping is meant as a schema: report what is wrong in it.
+        for inner in error.context or []:
+            if inner.relative_schema_path[0] != 0:
+                yield from _describe(doc, inner)
     elif kind == "anyOf":
         yield doc.error(path, "wrong-type", f"expected a boolean or a schema mapping, got {_kind(instance)}")
     else:
         yield doc.error(path, "invalid", error.message)
+
+
+def _missing(doc: Document, path: JsonPath, keys: list[str]) -> Iterator[Diagnostic]:
+    """One line for all of a mapping's missing keys (jsonschema repeats the error per key, identically), at the key
+    that names the mapping: its first key may be any sibling."""
+    owner = f" in '{path[-1]}'" if path and isinstance(path[-1], str) else ""
+    listed = ", ".join(f"'{key}'" for key in keys[:-1]) + " and " * (len(keys) > 1) + f"'{keys[-1]}'"
+    noun = "keys" if len(keys) > 1 else "key"
+    yield doc.error(path, "missing-key", f"missing required {noun} {listed}{owner}", key=True)
+
+
+def _name_problem(name: str, kind: str, limit: Any) -> str:
+    if kind == "minLength":
+        return "a name cannot be empty"
+    if kind == "maxLength":  # jsonschema's own message would quote the whole over-long name
+        return f"name '{_short(name)}' is longer than {limit} characters"
+    return f"name '{_short(name)}' is not allowed"
+
+
+def _duplicate_item(doc: Document, path: JsonPath, items: list[Any]) -> Diagnostic:
+    """At the second occurrence, like duplicate keys and enum values."""
+    index = next(i for i, item in enumerate(items) if item in items[:i])
+    first = items.index(items[index]) + 1
+    return doc.error(path + (index,), "duplicate-item", f"duplicate item {items[index]!r} (same as item {first})")
+
+
+def _pattern_hint(doc: Document, path: JsonPath, value: Any, fallback: str) -> str:
+    field = path[-1] if path else ""
+    hint = PATTERN_HINTS.get(str(field), fallback)
+    schemas = doc.data.get("schemas") if isinstance(doc.data, dict) else None
+    if field == "$ref" and isinstance(schemas, dict) and isinstance(value, str):  # 'Side', '#/components/Side'
+        hint += did_you_mean(REF_PREFIX + value.rsplit("/", 1)[-1], [REF_PREFIX + name for name in schemas])
+    return hint
 
 
 def _kind(value: Any) -> str:
@@ -91,14 +156,14 @@ def _kind(value: Any) -> str:
                               (int, "an integer"), (float, "a number")):
         if isinstance(value, python_type):
             return name
-    return "null"
+    return "an empty value"
 
 
 def _expected(json_types: str | list[str]) -> str:
     names = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
              "number": "a number", "boolean": "a boolean", "null": "null"}
-    types = [json_types] if isinstance(json_types, str) else json_types
-    return " or ".join(names.get(t, t) for t in types)
+    types = [names.get(t, t) for t in ([json_types] if isinstance(json_types, str) else json_types)]
+    return ", ".join(types[:-1]) + " or " * (len(types) > 1) + types[-1]
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -122,9 +187,15 @@ class _Semantics:
         self._check_schema_names()
         for path, schema in self._all_schemas():
             self._check_schema(path, schema)
-        self._check_allof_cycles()
+        reported = self._check_allof_cycles()
+        self._check_alias_cycles(reported)
+        self._check_module_packages()
         self._check_envelope()
-        self._check_resources(self.data.get("resources") or {}, ("resources",), set())
+        # Top-level resources write their method types into the package that holds the schemas.
+        schema_types: Names = {naming.class_name(n): (("schemas", n), f"schema '{n}'") for n in self.schemas}
+        if not self.data.get("resources"):
+            self.error(("resources",), "bad-value", "'resources' is empty; a client needs at least one resource")
+        self._check_resources(self.data.get("resources") or {}, ("resources",), schema_types)
         return self.errors
 
     # schemas
@@ -132,25 +203,29 @@ class _Semantics:
     def _check_schema_names(self) -> None:
         api = self.data.get("api", {})
         envelope = self.data.get("envelope", {})
-        taken: dict[str, JsonPath] = {name: () for name in RUNTIME_NAMES | {api.get("client", "")}}
-        taken[naming.class_name(envelope.get("name", "BaseResponse"))] = ("envelope", "name")
+        taken: Names = {name: ((), "") for name in RUNTIME_NAMES}
+        self._claim(taken, api["client"], ("api", "client"), f"the client class '{api['client']}'")
+        envelope_name = envelope.get("name", "BaseResponse")
+        self._claim(taken, naming.class_name(envelope_name), ("envelope", "name"), f"the envelope '{envelope_name}'")
         for name in self.schemas:
             self._claim(taken, naming.class_name(name), ("schemas", name), f"schema '{name}'")
 
-    def _claim(self, taken: dict[str, JsonPath], python_name: str, path: JsonPath, what: str) -> None:
+    def _claim(self, taken: Names, python_name: str, path: JsonPath, what: str) -> bool:
         """Record that `what` at `path` becomes `python_name`; report an empty name or a collision."""
         if not python_name:
             self.error(path, "bad-name", f"{what} has no letters or digits to make a Python name from", key=True)
-        elif python_name in taken:
-            other = taken[python_name]
-            where = f"{what} becomes '{python_name}' in Python, "
-            if other:
-                line = self.doc.position(other, key=True)[0]
-                self.error(path, "name-collision", where + f"which line {line} already defines", key=True)
-            else:
-                self.error(path, "name-collision", where + "a name the generated SDK already uses", key=True)
+            return False
+        if python_name not in taken:
+            taken[python_name] = (path, what)
+            return True
+        other, other_what = taken[python_name]
+        if other:
+            line = self.doc.position(other, key=True)[0]
+            message = f"{what} and {other_what} (line {line}) both become '{python_name}' in Python"
         else:
-            taken[python_name] = path
+            message = f"{what} would be '{python_name}' in Python, a name the generated SDK already uses"
+        self.error(path, "name-collision", message, key=True)
+        return False
 
     def _all_schemas(self) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
         roots: list[tuple[JsonPath, Any]] = [(("schemas", n), s) for n, s in self.schemas.items()]
@@ -169,14 +244,26 @@ class _Semantics:
         if enum:
             self._check_enum(path, schema, enum)
         properties = schema.get("properties") or {}
-        for name in schema.get("required") or []:
-            if name not in properties:
-                hint = did_you_mean(name, properties)
-                self.error(path + ("required",), "unknown-required",
+        declared = self._declared(schema)
+        for index, name in enumerate(schema.get("required") or []):
+            if name not in declared:
+                hint = did_you_mean(name, declared)
+                self.error(path + ("required", index), "unknown-required",
                            f"required property '{name}' is not declared in 'properties'{hint}")
-        taken: dict[str, JsonPath] = {}
+        taken: Names = {}
         for name in properties:
             self._claim(taken, naming.field_name(name), path + ("properties", name), f"property '{name}'")
+
+    def _declared(self, schema: dict[str, Any], depth: int = 0) -> set[str]:
+        """The property names of `schema`, including those its allOf members bring in (the IR merges them)."""
+        if depth > 20:  # a cycle, reported on its own
+            return set()
+        if "$ref" in schema:
+            return self._declared(self.schemas.get(schema["$ref"][len(REF_PREFIX):]) or {}, depth + 1)
+        names = set(schema.get("properties") or {})
+        for member in schema.get("allOf") or []:
+            names |= self._declared(member, depth + 1)
+        return names
 
     def _check_ref(self, path: JsonPath, schema: dict[str, Any]) -> None:
         target = schema["$ref"][len(REF_PREFIX):]
@@ -195,24 +282,74 @@ class _Semantics:
             marker = (type(value), value)
             if marker in seen:
                 self.error(path + ("enum", index), "duplicate-enum",
-                           f"duplicate enum value {value!r} (also item {seen[marker] + 1})")
+                           f"duplicate enum value {value!r} (same as item {seen[marker] + 1})")
             seen.setdefault(marker, index)
-        declared = schema.get("type")
+        declared: str = schema.get("type", "")
         expected = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,)}.get(declared)
         for index, value in enumerate(enum):
             bad_bool = isinstance(value, bool) and declared in ("integer", "number")
             if expected and (not isinstance(value, expected) or bad_bool):
                 self.error(path + ("enum", index), "enum-type", f"enum value {value!r} is not of type '{declared}'")
 
-    def _check_allof_cycles(self) -> None:
-        edges = {name: [ref for _, ref in _allof_refs((), schema)] for name, schema in self.schemas.items()}
+    def _check_allof_cycles(self) -> set[str]:
+        """allOf copies its members in and a bare $ref is an alias: neither may lead back to where it started."""
+        edges = {name: _base_refs(schema) for name, schema in self.schemas.items()}
         reported: set[str] = set()
         for start in self.schemas:
             cycle = _find_cycle(start, edges)
             if cycle and start not in reported:
                 reported.update(cycle)
-                self.error(("schemas", start), "recursive-allof",
-                           "recursive allOf: " + " -> ".join(cycle + [cycle[0]]), key=True)
+                chain = " -> ".join(cycle + [cycle[0]])
+                if all("$ref" in self.schemas[name] for name in cycle):
+                    self.error(("schemas", start), "recursive-ref",
+                               f"recursive $ref: {chain}; a chain of references must end at a type", key=True)
+                else:
+                    self.error(("schemas", start), "recursive-allof", f"recursive allOf: {chain}", key=True)
+        return reported
+
+    def _check_alias_cycles(self, reported: set[str]) -> None:
+        """A schema that is not an object becomes a type alias, evaluated when its module is imported: an alias
+        that contains itself through lists, maps or unions (`A = list[A]`) cannot be defined. Through an object it
+        can: the class refers to the alias lazily."""
+        aliases = {name for name, schema in self.schemas.items() if not _is_object_schema(schema)}
+        edges = {name: [ref for ref in _alias_refs(self.schemas[name]) if ref in aliases] for name in aliases}
+        for start in self.schemas:  # spec order, so the report is stable
+            if start not in aliases or start in reported:
+                continue
+            cycle = _find_cycle(start, edges)
+            if cycle:
+                reported.update(cycle)
+                chain = " -> ".join(cycle + [cycle[0]])
+                self.error(("schemas", start), "recursive-ref",
+                           f"recursive type alias: {chain}; a list, map or union cannot contain itself "
+                           "unless an object (a schema with 'properties') stands in between", key=True)
+
+    def _check_module_packages(self) -> None:
+        """A schema's module (types/v1.py) must not have the name of a package of method types (types/v1/, made for
+        the methods of the resources under v1), with the names the IR gives both."""
+        packages: dict[str, JsonPath] = {}
+        for path, parents in self._resource_parents(self.data.get("resources") or {}, ("resources",), ()):
+            for depth in range(1, len(parents) + 1):
+                packages.setdefault(ir.types_package(parents[:depth]), path[: 2 * depth])
+        for name, module in ir.schema_modules(self.schemas).items():
+            for candidate in (module, module + "_param"):
+                if candidate in packages and (candidate == module or _is_object_schema(self.schemas[name])):
+                    resource = packages[candidate]
+                    line = self.doc.position(resource, key=True)[0]
+                    file = candidate.replace(".", "/")
+                    self.error(("schemas", name), "name-collision",
+                               f"schema '{name}' would be the module '{file}.py', but resource '{resource[-1]}' "
+                               f"(line {line}) puts its methods' types in the package '{file}/'; rename one",
+                               key=True)
+
+    def _resource_parents(self, tree: dict[str, Any], path: JsonPath,
+                          parents: tuple[str, ...]) -> Iterator[tuple[JsonPath, tuple[str, ...]]]:
+        """(path of the resource, attribute names of its parents) for every resource that has methods."""
+        for name, resource in tree.items():
+            if resource.get("methods") and parents:
+                yield path + (name,), parents
+            yield from self._resource_parents(resource.get("resources") or {}, path + (name, "resources"),
+                                              parents + (naming.member_name(name),))
 
     def _check_envelope(self) -> None:
         envelope = self.data.get("envelope") or {}
@@ -222,10 +359,15 @@ class _Semantics:
             self.error(("envelope", "properties", data_field), "envelope-data",
                        f"envelope property '{data_field}' clashes with the data field that carries each method's "
                        "response; remove it or rename the data field with 'data:'", key=True)
-        for name in envelope.get("required") or []:
+        taken: Names = {naming.field_name(data_field): (("envelope", "data"), f"the data field '{data_field}'")}
+        for name in properties:
+            if name != data_field:
+                self._claim(taken, naming.field_name(name), ("envelope", "properties", name), f"property '{name}'")
+        for index, name in enumerate(envelope.get("required") or []):
             if name not in properties:
-                self.error(("envelope", "required"), "unknown-required",
-                           f"required property '{name}' is not declared in the envelope's 'properties'")
+                self.error(("envelope", "required", index), "unknown-required",
+                           f"required property '{name}' is not declared in the envelope's 'properties'"
+                           + did_you_mean(name, properties))
 
     # resources and methods
 
@@ -235,28 +377,37 @@ class _Semantics:
                 yield path + (name, "methods", method_name), method
             yield from self._methods(resource.get("resources") or {}, path + (name, "resources"))
 
-    def _check_resources(self, tree: dict[str, Any], path: JsonPath, type_names: set[str]) -> None:
-        taken: dict[str, JsonPath] = {}
+    def _check_resources(self, tree: dict[str, Any], path: JsonPath, type_names: Names) -> None:
+        taken: Names = {}
         for name, resource in tree.items():
             self._claim(taken, naming.member_name(name), path + (name,), f"resource '{name}'")
         for name, resource in tree.items():
-            members: dict[str, JsonPath] = {}
+            members: Names = {}
             singular = naming.resource_singular(name, resource.get("singular"))
             for child in resource.get("resources") or {}:
-                members[naming.member_name(child)] = path + (name, "resources", child)
+                members[naming.member_name(child)] = (path + (name, "resources", child), f"resource '{child}'")
             for method_name, method in (resource.get("methods") or {}).items():
                 method_path = path + (name, "methods", method_name)
-                self._claim(members, naming.member_name(method_name), method_path, f"method '{method_name}'")
-                stem = naming.method_type_prefix(singular, method_name)
-                for suffix in ("Response", "Params"):
-                    if stem + suffix in type_names:
-                        self.error(method_path, "name-collision",
-                                   f"method '{method_name}' needs the type name '{stem}{suffix}', which another "
-                                   "method in a sibling resource already uses; set 'singular' on one resource",
-                                   key=True)
-                    type_names.add(stem + suffix)
+                # A method whose own name collides would repeat the report as a type-name collision.
+                if self._claim(members, naming.member_name(method_name), method_path, f"method '{method_name}'"):
+                    self._check_type_names(type_names, naming.method_type_prefix(singular, method_name), method_path)
                 self._check_method(method_path, method)
-            self._check_resources(resource.get("resources") or {}, path + (name, "resources"), set())
+            self._check_resources(resource.get("resources") or {}, path + (name, "resources"), {})
+
+    def _check_type_names(self, type_names: Names, stem: str, path: JsonPath) -> None:
+        """Sibling resources put their method types in one package: `positions.get` and `position.get` would both
+        define PositionGetParams."""
+        what = f"method '{path[-3]}.{path[-1]}'"
+        for name in (stem + "Params", stem + "Response"):
+            if name in type_names:
+                other, other_what = type_names[name]
+                line = self.doc.position(other, key=True)[0]
+                advice = "set 'singular' on one of their resources" if other_what.startswith("method") else "rename one"
+                self.error(path, "name-collision",
+                           f"{what} and {other_what} (line {line}) both need the type name '{name}'; {advice}",
+                           key=True)
+                return
+            type_names[name] = (path, what)
 
     def _check_method(self, path: JsonPath, method: dict[str, Any]) -> None:
         verb, _, url = method["http"].partition(" ")
@@ -265,19 +416,45 @@ class _Semantics:
         if "{" in PLACEHOLDER.sub("", url) or "}" in PLACEHOLDER.sub("", url):
             self.error(path + ("http",), "bad-path", f"unbalanced braces in path '{url}'")
         for name in placeholders:
+            if not name:
+                self.error(path + ("http",), "bad-path", "empty path placeholder '{}'")
+                continue
             if placeholders.count(name) > 1:
                 self.error(path + ("http",), "bad-path", f"path placeholder '{{{name}}}' appears more than once")
             param = params.get(name)
-            if param is None or param.get("in") != "path":
+            if param is None:
                 hint = did_you_mean(name, [n for n, p in params.items() if p.get("in") == "path"])
                 self.error(path + ("http",), "undeclared-path-param",
                            f"path placeholder '{{{name}}}' has no parameter with 'in: path'{hint}")
-        taken: dict[str, JsonPath] = {}
+            elif param["in"] != "path":
+                self.error(path + ("http",), "undeclared-path-param",
+                           f"path placeholder '{{{name}}}' needs parameter '{name}' to be 'in: path', not "
+                           f"'in: {param['in']}'")
+        taken: Names = {}
         roots = [n for n, p in params.items() if p.get("root")]
         for name, param in params.items():
             param_path = path + ("params", name)
             self._claim(taken, naming.param_name(name), param_path, f"parameter '{name}'")
             self._check_param(param_path, name, param, placeholders, verb, len(roots))
+        if "pagination" in method:
+            self._check_pagination(path, method, params)
+
+    def _check_pagination(self, path: JsonPath, method: dict[str, Any], params: dict[str, Any]) -> None:
+        """A paginated method sends the page token as a declared query parameter and returns a list."""
+        token = method["pagination"].get("token_param", "page_token")
+        param = params.get(token)
+        if param is None or param.get("in") != "query":
+            hint = did_you_mean(token, [n for n, p in params.items() if p.get("in") == "query"])
+            self.error(path + ("pagination",), "bad-pagination",
+                       f"the page token parameter '{token}' must be declared in 'params' with 'in: query'{hint}")
+        response: Any = method.get("response") or {}
+        for _ in range(20):
+            if not isinstance(response, dict) or "$ref" not in response:
+                break
+            response = self.schemas.get(response["$ref"][len(REF_PREFIX):])
+        if isinstance(response, dict) and response.get("type") != "array":
+            self.error(path + ("pagination",), "bad-pagination",
+                       "a paginated method's 'response' must be a list (type: array) of the items")
 
     def _check_param(self, path: JsonPath, name: str, param: dict[str, Any], placeholders: list[str], verb: str,
                      root_count: int) -> None:
@@ -317,6 +494,36 @@ def _walk(path: JsonPath, schema: Any) -> Iterator[tuple[JsonPath, dict[str, Any
     for key in ("oneOf", "anyOf", "allOf"):
         for index, child in enumerate(schema.get(key) or []):
             yield from _walk(path + (key, index), child)
+
+
+def _is_object_schema(schema: dict[str, Any]) -> bool:
+    """Whether the IR makes a class of this reusable schema (else a type alias); as ir._is_object."""
+    return "properties" in schema or "allOf" in schema or (
+        schema.get("type") == "object" and "additionalProperties" not in schema
+    )
+
+
+def _alias_refs(schema: Any) -> Iterator[str]:
+    """The schemas an alias mentions directly: through items, map values and union members, not inside objects."""
+    if not isinstance(schema, dict):
+        return
+    if "$ref" in schema:
+        yield schema["$ref"][len(REF_PREFIX):]
+        return
+    if _is_object_schema(schema):
+        return
+    for key in ("items", "additionalProperties"):
+        yield from _alias_refs(schema.get(key))
+    for key in ("oneOf", "anyOf"):
+        for member in schema.get(key) or []:
+            yield from _alias_refs(member)
+
+
+def _base_refs(schema: dict[str, Any]) -> list[str]:
+    """The schemas this one is made of: its alias target, or its allOf members."""
+    if "$ref" in schema:
+        return [schema["$ref"][len(REF_PREFIX):]]
+    return [ref for _, ref in _allof_refs((), schema)]
 
 
 def _allof_refs(path: JsonPath, schema: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
