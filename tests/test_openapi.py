@@ -1,0 +1,265 @@
+"""`clientgen import-openapi`: golden files for small OpenAPI 3.0 (YAML) and 3.1 (JSON) documents, the readable YAML
+writer, warnings with JSON pointers, --strict, overrides and the exit codes.
+
+Regenerate the golden files deliberately with `CLIENTGEN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_openapi.py`
+and read the diff.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import naming
+from generator.diagnostics import SpecError
+from generator.load import load
+from generator.openapi import dump, import_openapi, pointer, write_spec
+from generator.pipeline import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "openapi"
+CLIENTGEN = Path(sys.executable).parent / "clientgen"
+BIN = Path(sys.executable).parent
+UPDATE = os.environ.get("CLIENTGEN_UPDATE_GOLDEN") == "1"
+CLEAR_STREET = ROOT.parent / "shared" / "specs" / "clear-street-openapi.yml"
+GOLDEN = ["v30", "v31"]
+
+
+def _source(case: Path) -> Path:
+    return next(p for p in case.iterdir() if p.name.startswith("openapi."))
+
+
+def _import(case: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [str(CLIENTGEN), "import-openapi", _source(case).name, "-o", str(out), *extra]
+    if (case / "overrides.yaml").exists():
+        command += ["--config", "overrides.yaml"]
+    return subprocess.run(command, cwd=case, check=False, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_golden(name: str, tmp_path: Path) -> None:
+    case = CASES / name
+    result = _import(case, tmp_path / "spec.yaml")
+    assert result.returncode == 0, result.stderr
+    produced = (tmp_path / "spec.yaml").read_text()
+    warnings = result.stderr
+    if UPDATE:
+        (case / "expected.yaml").write_text(produced)
+        (case / "expected.warnings").write_text(warnings)
+    assert produced == (case / "expected.yaml").read_text()
+    assert warnings == (case / "expected.warnings").read_text()
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_golden_spec_generates_a_clean_sdk(name: str, tmp_path: Path) -> None:
+    """The imported spec validates, generates, and the SDK passes ruff and mypy --strict."""
+    generate(CASES / name / "expected.yaml", tmp_path / "out")
+    sdk = tmp_path / "out" / "python"
+    for command in ([str(BIN / "ruff"), "check", "--no-cache", "."],
+                    [str(BIN / "mypy"), "--strict", "--cache-dir", str(tmp_path / ".mypy"), "."]):
+        result = subprocess.run(command, cwd=sdk, check=False, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_constructs_of_3_1() -> None:
+    spec = import_openapi(CASES / "v31" / "openapi.json").spec
+    animal = spec["schemas"]["Animal"]["properties"]
+    assert animal["legs"] == {"type": "integer", "format": "int32", "nullable": True}  # type: [integer, "null"]
+    assert animal["size"] == {"type": "string", "nullable": True, "enum": ["S", "M", "L"]}  # null in the enum
+    assert animal["kind"] == {"type": "string", "enum": ["animal"]}  # const
+    assert animal["born"]["nullable"] is True and animal["born"]["format"] == "date"  # oneOf with {type: null}
+    assert animal["keeper"] == {"$ref": "#/schemas/Keeper", "description": "Who looks after it."}  # allOf of one
+    assert animal["species"]["example"] == "lion"  # examples: [...]
+    assert [m["title"] for m in animal["diet"]["anyOf"]] == ["Plants", "Meat"]
+    # The envelope is what most responses are wrapped in, under its own data field name.
+    assert spec["envelope"]["name"] == "Result" and spec["envelope"]["data"] == "result"
+    problem = spec["envelope"]["properties"]["problem"]  # oneOf: [oneOf: [null, $ref]]
+    assert problem == {"$ref": "#/schemas/Problem", "nullable": True, "description": "What went wrong."}
+    assert "AnimalResponse" not in spec["schemas"] and "Result" not in spec["schemas"]
+    methods = spec["resources"]["v2"]["resources"]["animals"]["methods"]
+    assert list(methods) == ["get_animal", "update_animal", "create_animal"]  # operationId, snake_case
+    assert methods["update_animal"]["params"]["body"] == {
+        "in": "body", "root": True, "schema": {"$ref": "#/schemas/AnimalUpdate", "nullable": True}}
+    assert methods["create_animal"]["params"]["species"]["required"] is True  # object body -> one param per field
+    assert spec["api"]["base_url"] == "https://zoo.example" and spec["api"]["auth"] == {"type": "bearer"}
+
+
+def test_constructs_of_3_0_with_overrides() -> None:
+    spec = import_openapi(CASES / "v30" / "openapi.yaml", CASES / "v30" / "overrides.yaml").spec
+    assert spec["api"]["base_url"] == "https://eu.acme.example/api"  # server variables take their defaults
+    assert spec["api"]["auth"] == {"type": "header", "header": "X-API-Key"}
+    assert spec["envelope"]["properties"]["error"]["nullable"] is True  # nullable: true (3.0)
+    assert "Kind" in spec["schemas"] and "NoteKind" not in spec["schemas"]  # types: renamed
+    notes = spec["resources"]["v1"]["resources"]["notebooks"]["resources"]["notes"]
+    assert notes["description"] == "The notes of a notebook."  # the tag's description follows the tag
+    assert list(notes["methods"]) == ["list", "create", "replace_tags", "delete_note"]
+    replace = notes["methods"]["replace_tags"]
+    assert replace["http"] == "PUT /v1/notebooks/{notebook_id}/notes/{id}"  # path parameter renamed
+    assert list(replace["params"]) == ["notebook_id", "id", "tags"]  # in place, order kept
+    assert notes["methods"]["list"]["pagination"] == {"token_param": "page_token"}
+    assert notes["methods"]["list"]["params"]["notebook_id"]["example"] == 7  # path-level $ref parameter
+    assert spec["resources"]["meta"]["methods"]["health"]["http"] == "GET /health"  # moved
+
+
+def test_warnings_carry_json_pointers_and_positions() -> None:
+    result = import_openapi(CASES / "v30" / "openapi.yaml")
+    by_message = {w.message.split(": ", 1)[0]: w for w in result.warnings}
+    cookie = by_message["#/paths/~1v1~1notebooks~1{notebook_id}~1notes/get/parameters/5"]
+    assert (cookie.line, cookie.column, cookie.severity, cookie.code) == (48, 11, "warning", "unsupported")
+    assert "cookie parameter 'session'" in cookie.message
+    assert pointer(("paths", "/a~b/{c}", "get")) == "#/paths/~1a~0b~1{c}/get"
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
+    result = _import(CASES / "v30", tmp_path / "spec.yaml", "--strict")
+    assert result.returncode == 1
+    assert "(--strict); nothing was written" in result.stderr
+    assert not (tmp_path / "spec.yaml").exists()
+
+
+def test_a_clean_document_passes_strict(tmp_path: Path) -> None:
+    document = {
+        "openapi": "3.0.0", "info": {"title": "Tiny", "version": "1"}, "servers": [{"url": "https://t.example"}],
+        "components": {"securitySchemes": {"B": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"B": []}],
+        "paths": {"/things": {"get": {"operationId": "listThings", "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {}}}}}}}}},
+    }
+    source = tmp_path / "tiny.json"
+    source.write_text(json.dumps(document, indent="\t"))  # tabs: JSON that a YAML parser refuses
+    result = subprocess.run([str(CLIENTGEN), "import-openapi", str(source), "-o", str(tmp_path / "t.yaml"),
+                             "--strict"], check=False, capture_output=True, text=True)
+    # No envelope at all: the one thing the format must say, as a warning, so --strict fails.
+    assert result.returncode == 1 and "[no-envelope]" in result.stderr
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    usage = subprocess.run([str(CLIENTGEN), "import-openapi", "x.yaml"], check=False, capture_output=True, text=True)
+    assert usage.returncode == 2 and "--output" in usage.stderr
+    missing = subprocess.run([str(CLIENTGEN), "import-openapi", str(tmp_path / "nope.yaml"), "-o",
+                              str(tmp_path / "o.yaml")], check=False, capture_output=True, text=True)
+    assert missing.returncode == 1 and "nope.yaml:1:1: error:" in missing.stderr
+    config = tmp_path / "bad.yaml"
+    config.write_text("methds: {}\n")
+    bad = subprocess.run([str(CLIENTGEN), "import-openapi", str(CASES / "v31" / "openapi.json"), "-o",
+                          str(tmp_path / "o.yaml"), "--config", str(config)], check=False, capture_output=True, text=True)
+    assert bad.returncode == 1 and "unknown key 'methds'; did you mean 'methods'?" in bad.stderr
+    assert not (tmp_path / "o.yaml").exists()
+    (tmp_path / "file").touch()
+    unwritable = subprocess.run([str(CLIENTGEN), "import-openapi", str(CASES / "v31" / "openapi.json"), "-o",
+                                 str(tmp_path / "file" / "o.yaml")], check=False, capture_output=True, text=True)
+    assert unwritable.returncode == 1 and "cannot write the spec" in unwritable.stderr
+    assert "Traceback" not in unwritable.stderr
+
+
+TRICKY = ["1e3", "0o17", "0x1f", "yes", "on", "null", "~", "true", "2026-01-01", "12.50", "-", "#x", "a: b",
+          "'q'", '"d"', "[x]", "{y}", "line\nbreak", "trailing \nspace", "\ttab", "", " lead", "@at", "*star",
+          "%p", "!bang", "|", ">", "é ü", "x\u2028y", "multi\n\nparagraph\n"]
+
+
+def test_dump_round_trips_every_string(tmp_path: Path) -> None:
+    """Whatever the text, the YAML we write reads back (YAML 1.2 core schema, as clientgen reads specs) as itself."""
+    data = {"values": TRICKY, "map": {text or "empty": text for text in TRICKY}, "n": [1, 2.5, True, None]}
+    path = tmp_path / "d.yaml"
+    path.write_text(dump(data, "test"))
+    assert load(path).data == data
+
+
+def test_dump_is_readable() -> None:
+    text = dump({"api": {"description": "one\ntwo", "auth": {"type": "bearer"}}, "list": ["a", "b"]}, "x.json")
+    assert "  description: |-\n    one\n    two\n" in text
+    assert "  auth: {type: bearer}\n" in text and "list: [a, b]\n" in text
+    assert text.startswith("# Imported from x.json by `clientgen import-openapi`.")
+
+
+@pytest.mark.skipif(not CLEAR_STREET.exists(), reason="the Clear Street document is not present")
+def test_clear_street_import_keeps_the_hand_written_surface() -> None:
+    """Every method of spec/clear_street.yaml is in the imported spec under the same path, name and HTTP line,
+    and the envelope and its error fields are what the runtime reads."""
+    imported = import_openapi(CLEAR_STREET, CASES / "clear_street.overrides.yaml").spec
+    hand = load(ROOT / "spec" / "clear_street.yaml").data
+    positions = imported["resources"]["v1"]["resources"]["positions"]["methods"]
+    for name, method in hand["resources"]["v1"]["resources"]["positions"]["methods"].items():
+        assert positions[name]["http"] == method["http"]
+        assert list(positions[name]["params"]) == list(method["params"])
+        assert positions[name]["response"] == method["response"]
+    envelope = imported["envelope"]
+    assert (envelope["name"], envelope["data"], envelope["required"]) == ("BaseResponse", "data", ["metadata"])
+    assert envelope["properties"]["error"]["$ref"] == "#/schemas/APIError"
+    error = imported["schemas"]["APIError"]["properties"]
+    assert {"code", "message", "details"} <= set(error)
+    assert "request_id" in imported["schemas"]["ResponseMetadata"]["properties"]
+    stems = {naming.method_type_prefix("position", n) for n in positions}
+    assert "PositionCancelPositionInstruction" in stems
+
+
+def _walk_methods(tree: dict[str, Any]) -> int:
+    return sum(len(r.get("methods") or {}) + _walk_methods(r.get("resources") or {}) for r in tree.values())
+
+
+@pytest.mark.skipif(not CLEAR_STREET.exists(), reason="the Clear Street document is not present")
+def test_clear_street_has_all_61_operations() -> None:
+    result = import_openapi(CLEAR_STREET)
+    assert result.operations == 61 and _walk_methods(result.spec["resources"]) == 61
+
+
+_ODD_VALUES: list[Any] = [None, 1, "x", [], {}, [1], {"a": 1}, True, {"$ref": "#/nope"}, {"type": "null"},
+                          {"oneOf": []}, {"allOf": [{}]}, {"$ref": "#/components/schemas/Note"}]
+
+
+def _mutated(document: Any, rng: random.Random) -> Any:
+    """The document with one to four nodes deleted or replaced by a value of another kind."""
+    document = copy.deepcopy(document)
+    for _ in range(rng.randint(1, 4)):
+        paths = list(_node_paths(document, ()))
+        path = rng.choice(paths)
+        parent = document
+        for key in path[:-1]:
+            parent = parent[key]
+        if isinstance(parent, dict) and rng.random() < 0.4:
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = copy.deepcopy(rng.choice(_ODD_VALUES))
+    return document
+
+
+def _node_paths(node: Any, path: tuple[Any, ...]) -> Any:
+    if path:
+        yield path
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        yield from _node_paths(child, path + (key,))
+
+
+def test_malformed_documents_never_crash_the_importer(tmp_path: Path) -> None:
+    """Mutated documents: the import finishes (warnings for what it skipped) and writes a spec, or says why not."""
+    sources = [load(CASES / "v30" / "openapi.yaml").data, json.loads((CASES / "v31" / "openapi.json").read_text())]
+    rng = random.Random(20261125)
+    invalid = 0
+    for number in range(300):
+        source = tmp_path / f"doc{number}.json"
+        source.write_text(json.dumps(_mutated(rng.choice(sources), rng)))
+        try:
+            result = import_openapi(source)
+        except SpecError:  # only for what cannot be read at all
+            continue
+        invalid += bool(write_spec(result, source, tmp_path / "spec.yaml"))
+    assert invalid <= 6  # a document without operations leaves no resources: reported, exit 1
+
+
+def test_envelope_override(tmp_path: Path) -> None:
+    config = tmp_path / "o.yaml"
+    config.write_text("envelope: {schema: Result, data: result}\n")
+    forced = import_openapi(CASES / "v31" / "openapi.json", config).spec
+    assert forced["envelope"] == import_openapi(CASES / "v31" / "openapi.json").spec["envelope"]
+    config.write_text("envelope: {schema: Nothing}\n")
+    result = import_openapi(CASES / "v31" / "openapi.json", config)
+    assert any("envelope schema 'Nothing' does not exist" in w.message for w in result.warnings)
