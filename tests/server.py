@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any, Self
 
 
 @dataclass
@@ -14,6 +16,8 @@ class Reply:
     status: int = 200
     body: bytes | str | Any = b""
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (to provoke a client's read timeout)
+    drop: bool = False  # close the connection without answering at all
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -50,6 +54,11 @@ class ScriptedServer:
                 body = self.rfile.read(length) if length else b""
                 server.seen.append(Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                 reply = server.replies.pop(0) if len(server.replies) > 1 else server.replies[0]
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.drop:
+                    self.close_connection = True
+                    return
                 payload = reply.payload()
                 self.send_response(reply.status)
                 headers = {"Content-Type": "application/json", **reply.headers}
@@ -64,7 +73,11 @@ class ScriptedServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client that timed out and hung up is expected here, not a failure of the server
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
@@ -75,7 +88,7 @@ class ScriptedServer:
     def reply(self, *replies: Reply) -> None:
         self.replies = list(replies)
 
-    def __enter__(self) -> ScriptedServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

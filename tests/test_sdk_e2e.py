@@ -18,7 +18,7 @@ API_KEY = "sk-test-SECRET-123"
 
 @pytest.fixture
 def client(clear_street: Any, server: ScriptedServer) -> Any:
-    with clear_street.ClearStreet(api_key=API_KEY, base_url=server.url) as client:
+    with clear_street.ClearStreet(api_key=API_KEY, base_url=server.url, initial_retry_delay=0.001) as client:
         yield client
 
 
@@ -141,7 +141,7 @@ def test_malformed_json_on_success_raises_sdk_error(client: Any, server: Scripte
 
 
 def test_connection_refused_raises_connection_error(clear_street: Any) -> None:
-    client = clear_street.ClearStreet(api_key=API_KEY, base_url="http://127.0.0.1:9")
+    client = clear_street.ClearStreet(api_key=API_KEY, base_url="http://127.0.0.1:9", initial_retry_delay=0.001)
     with pytest.raises(clear_street.APIConnectionError) as caught:
         client.v1.positions.cancel_position_instruction(INSTRUCTION_ID, account_id=1)
     assert API_KEY not in str(caught.value)
@@ -163,9 +163,8 @@ def test_api_key_from_environment_and_missing_key(clear_street: Any, server: Scr
 def test_api_key_never_in_repr_logs_or_errors(client: Any, server: ScriptedServer, clear_street: Any,
                                               caplog: pytest.LogCaptureFixture) -> None:
     server.reply(Reply(401, {"metadata": {"request_id": "r"}, "error": {"code": 401, "message": "bad key"}}))
-    with caplog.at_level(logging.DEBUG, logger="clear_street"):
-        with pytest.raises(clear_street.AuthenticationError) as caught:
-            client.v1.positions.cancel_position_instruction(INSTRUCTION_ID, account_id=1)
+    with caplog.at_level(logging.DEBUG, logger="clear_street"), pytest.raises(clear_street.AuthenticationError) as caught:
+        client.v1.positions.cancel_position_instruction(INSTRUCTION_ID, account_id=1)
     assert caplog.records, "the SDK logs requests at debug level"
     for text in (repr(client), caplog.text, str(caught.value), repr(caught.value)):
         assert API_KEY not in text
