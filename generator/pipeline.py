@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
-from .format import format_files
+from .format import FORMATTER, Progress, format_files
 from .ir import Api, build
 from .load import load
-from .render import OutputFile, render
+from .render import OutputFile, render, templates_dir
 from .validate import validate
-from .write import Manifest, WriteReport, diff, write
+from .write import Manifest, Record, WriteReport, diff, previous_formatting, remember, unchanged, write
 
 
 @dataclass(frozen=True)
@@ -19,27 +20,61 @@ class Generation:
     api: Api
     files: list[OutputFile]
     manifest: Manifest
+    record: Record  # what the next generation into the same directory may reuse
 
 
-def load_api(spec: Path) -> Api:
-    """Load, validate and build the IR; raises SpecError listing every problem."""
+def load_api(spec: Path, package_name: str | None = None) -> Api:
+    """Load, validate and build the IR; raises SpecError listing every problem.
+
+    `package_name` renames the generated SDK package (for vendoring: `acme_clear_street`); environment variable
+    names stay those of the spec, they belong to the API, not to where its client is copied."""
     doc = load(spec)
     validate(doc)
-    return build(doc)
+    api = build(doc)
+    if package_name and package_name != api.package:
+        api = replace(api, package=package_name, package_option=package_name)
+    return api
 
 
-def generate_files(spec: Path) -> Generation:
-    api = load_api(spec)
-    files = format_files(render(api))
-    manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, files)
-    return Generation(api, files, manifest)
+def fingerprint(spec: Path, package_name: str | None = None) -> str:
+    """A hash of everything the output depends on: the spec's bytes, the options, the formatter, and the
+    generator's own code and templates (so editing a template is a change too). '' if the spec is unreadable."""
+    digest = hashlib.sha256(f"{__version__}\0{FORMATTER}\0{package_name or ''}\0".encode())
+    try:
+        digest.update(Path(spec).read_bytes())
+    except OSError:
+        return ""
+    own = [p for p in Path(__file__).parent.iterdir() if p.suffix in (".py", ".json")]
+    templates = [p for p in templates_dir().rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for root, paths in ((Path(__file__).parent, own), (templates_dir(), templates)):
+        for path in sorted(paths):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
-def generate(spec: Path, out_dir: Path, *, force: bool = False) -> WriteReport:
-    generation = generate_files(spec)
-    return write(out_dir, generation.files, generation.manifest, force=force)
+def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progress | None = None,
+                   package_name: str | None = None) -> Generation:
+    """Every output file; files that `reuse_from` holds exactly as black would format them again are reused."""
+    api = load_api(spec, package_name)
+    reuse = previous_formatting(reuse_from, FORMATTER) if reuse_from else {}
+    formatted = format_files(render(api), reuse, progress)
+    manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, formatted.files)
+    record = Record(fingerprint(spec, package_name), FORMATTER, formatted.sources)
+    return Generation(api, formatted.files, manifest, record)
 
 
-def check(spec: Path, out_dir: Path) -> list[str]:
-    generation = generate_files(spec)
+def generate(spec: Path, out_dir: Path, *, force: bool = False, progress: Progress | None = None,
+             package_name: str | None = None) -> WriteReport:
+    """Generate into `out_dir`; nothing at all to do when it already holds exactly this generation."""
+    nothing_to_do = unchanged(out_dir, fingerprint(spec, package_name))
+    if nothing_to_do:
+        return nothing_to_do
+    generation = generate_files(spec, reuse_from=out_dir, progress=progress, package_name=package_name)
+    report = write(out_dir, generation.files, generation.manifest, force=force)
+    remember(out_dir, generation.record)
+    return report
+
+
+def check(spec: Path, out_dir: Path, package_name: str | None = None) -> list[str]:
+    generation = generate_files(spec, package_name=package_name)
     return diff(out_dir, generation.files, generation.manifest)

@@ -15,12 +15,12 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from .render import OutputFile
+from .render import OutputFile, cache_root
 
 MANIFEST = ".clientgen-manifest.json"
 DISPOSABLE_DIRS = frozenset({"__pycache__"})  # caches Python rebuilds; not carried into a new tree
@@ -48,6 +48,43 @@ class Manifest:
 
 
 @dataclass(frozen=True)
+class Record:
+    """What the last generation into a directory was made from. It is kept in the user's cache, not in the
+    output: the output and its manifest stay the same when only clientgen's own code changes."""
+
+    fingerprint: str  # everything the output depends on (pipeline.fingerprint)
+    formatter: str  # black's version and settings: `sources` are only reusable with the same one
+    sources: dict[str, str]  # path -> sha256 of the text before formatting
+
+
+def remember(out_dir: Path, record: Record) -> None:
+    """Keep `record` for the next generation into `out_dir`; a cache that cannot be written is no error."""
+    path = _record_path(out_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(record.__dict__, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _recall(out_dir: Path) -> tuple[Record, dict[str, str]] | None:
+    """The record of the last generation into `out_dir` and the file hashes of its manifest, if both exist."""
+    try:
+        record = Record(**json.loads(_record_path(out_dir).read_text(encoding="utf-8")))
+        files = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))["files"]
+        return record, {str(k): str(v) for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _record_path(out_dir: Path) -> Path:
+    key = hashlib.sha256(os.path.abspath(out_dir).encode()).hexdigest()
+    return cache_root() / "outputs" / f"{key}.json"
+
+
+@dataclass(frozen=True)
 class WriteReport:
     written: int
     unchanged: int
@@ -66,6 +103,37 @@ def read_manifest(out_dir: Path) -> dict[str, str] | None:
         return {str(k): str(v) for k, v in files.items()}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise WriteError(f"{path}: unreadable manifest ({exc}); move it away or use --force") from None
+
+
+def unchanged(out_dir: Path, fingerprint: str) -> WriteReport | None:
+    """A report of nothing to do, when `out_dir` was generated from exactly these inputs and no file its
+    manifest lists was touched since; None otherwise (then the caller generates)."""
+    recalled = _recall(out_dir)
+    if not fingerprint or not recalled or recalled[0].fingerprint != fingerprint:
+        return None
+    for path, digest in recalled[1].items():
+        if _disk_hash(Path(out_dir) / path) != digest:
+            return None
+    return WriteReport(0, len(recalled[1]) + 1, 0)
+
+
+def previous_formatting(out_dir: Path, formatter: str) -> dict[str, tuple[str, str]]:
+    """What the last generation in `out_dir` formatted: path -> (hash of its unformatted text, the file as
+    formatted), for every file still exactly as written. Anything unexpected just means nothing is reused."""
+    recalled = _recall(out_dir)
+    if not recalled or recalled[0].formatter != formatter:
+        return {}
+    reusable = {}
+    for path, source in recalled[0].sources.items():
+        content = _disk_bytes(Path(out_dir) / path)
+        if content is not None and _sha256(content) == recalled[1].get(path):
+            reusable[path] = (source, content.decode("utf-8", "replace"))
+    return reusable
+
+
+def _disk_hash(path: Path) -> str | None:
+    content = _disk_bytes(path)
+    return None if content is None else _sha256(content)
 
 
 def write(out_dir: Path, files: list[OutputFile], manifest: Manifest, *, force: bool = False) -> WriteReport:

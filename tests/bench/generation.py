@@ -1,0 +1,216 @@
+"""`make bench`: generation speed of clientgen against openapi-python-client, measured side by side in one run.
+
+    python tests/bench/generation.py [--runs 5] [--sizes 250,500,1000] [--peer-timeout 600]
+
+Prints a table of medians, the ratios clientgen/peer, and peak memory. Everything runs here, now: no number is
+taken from elsewhere. Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / ".bench"
+PEER_VERSION = "0.29.1"
+SHARED_DOC = ROOT.parent / "shared" / "specs" / "clear-street-openapi.yml"
+CLIENTGEN = Path(sys.executable).parent / "clientgen"
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+
+from synthetic import document
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_mib: float
+    ok: bool
+
+
+def run(command: list[str], *, env: dict[str, str] | None = None, timeout: float = 600, cwd: Path | None = None) -> Sample:
+    """Wall time and peak resident memory of one command (and its children, which wait4 folds in)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            process.kill()
+            _, status, usage = os.wait4(process.pid, 0)
+            return Sample(timeout, usage.ru_maxrss / 1024, False)
+        time.sleep(0.01)
+    return Sample(time.perf_counter() - started, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status) == 0)
+
+
+def median(samples: list[Sample]) -> Sample:
+    return Sample(statistics.median(s.seconds for s in samples), max(s.peak_mib for s in samples),
+                  all(s.ok for s in samples))
+
+
+# --- the peer ----------------------------------------------------------------------------------------------------
+
+
+def peer() -> Path:
+    """openapi-python-client (and black, for its black variant) in a venv of their own."""
+    venv = BENCH / "peer"
+    binary = venv / "bin" / "openapi-python-client"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+                        f"openapi-python-client=={PEER_VERSION}", "black==26.10.1"], check=True)
+    return binary
+
+
+def peer_run(doc: Path, work: Path, formatter: str, timeout: float) -> Sample:
+    out = work / "peer-out"
+    shutil.rmtree(out, ignore_errors=True)
+    command = [str(peer()), "generate", "--path", str(doc), "--output-path", str(out), "--meta", "none", "--overwrite"]
+    if formatter == "black":
+        config = work / "black.yaml"
+        config.write_text('post_hooks:\n  - "black ."\n')
+        command += ["--config", str(config)]
+    env = {**os.environ, "PATH": f"{peer().parent}:{os.environ['PATH']}"}
+    return run(command, env=env, timeout=timeout)
+
+
+# --- clientgen ---------------------------------------------------------------------------------------------------
+
+
+def ours_cold(doc: Path, work: Path) -> Sample:
+    """Document to SDK + CLI + docs with nothing cached: fresh output, fresh template cache."""
+    shutil.rmtree(work / "out", ignore_errors=True)
+    shutil.rmtree(work / "cache", ignore_errors=True)
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "CI": "1"}
+    script = (f"{CLIENTGEN} import-openapi {doc} -o {work / 'spec.yaml'} 2>/dev/null && "
+              f"{CLIENTGEN} generate {work / 'spec.yaml'} -o {work / 'out'}")
+    return run(["sh", "-c", script], env=env)
+
+
+def ours_generate(work: Path) -> Sample:
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "CI": "1"}
+    return run([str(CLIENTGEN), "generate", str(work / "spec.yaml"), "-o", str(work / "out")], env=env)
+
+
+def edit_one_description(spec: Path, round_number: int) -> None:
+    """Change the description of the first method in the spec (a different text each round)."""
+    data = yaml.safe_load(spec.read_text())
+    stack = [data["resources"]]
+    while stack:
+        for resource in stack.pop().values():
+            methods = resource.get("methods") or {}
+            if methods:
+                first = next(iter(methods.values()))
+                first["description"] = f"Edited for benchmark round {round_number}."
+                spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+                return
+            stack.append(resource.get("resources") or {})
+
+
+# --- the runs ----------------------------------------------------------------------------------------------------
+
+
+def shared_document(work: Path) -> Path:
+    """The shared Clear Street document as JSON with every scalar a string where YAML would guess a date
+    (the peer rejects `version: 2025-10-31` read as a date); both tools read this same file."""
+    doc = work / "clear-street.json"
+    doc.write_text(json.dumps(yaml.safe_load(SHARED_DOC.read_text()), default=str))
+    return doc
+
+
+def synthetic_document(work: Path, operations: int, deep: bool) -> Path:
+    doc = work / f"synthetic-{operations}{'-deep' if deep else ''}.json"
+    doc.write_text(json.dumps(document(operations, deep)))
+    return doc
+
+
+def bench_shared(work: Path, runs: int, timeout: float) -> list[tuple[str, Sample]]:
+    doc = shared_document(work)
+    rows = [("peer, ruff hooks (default)", median([peer_run(doc, work, "ruff", timeout) for _ in range(runs)])),
+            ("peer, black", median([peer_run(doc, work, "black", timeout) for _ in range(runs)]))]
+    rows.append(("clientgen cold", median([ours_cold(doc, work) for _ in range(runs)])))
+    rows.append(("clientgen warm no-op", median([ours_generate(work) for _ in range(runs)])))
+    changed = []
+    for round_number in range(runs):
+        edit_one_description(work / "spec.yaml", round_number)
+        changed.append(ours_generate(work))
+    rows.append(("clientgen one description changed", median(changed)))
+    return rows
+
+
+def bench_scale(work: Path, sizes: list[int], timeout: float) -> list[tuple[str, int, Sample, Sample]]:
+    rows = []
+    for deep in (False, True):
+        for operations in sizes:
+            doc = synthetic_document(work, operations, deep)
+            label = f"synthetic{' deep' if deep else ''}"
+            rows.append((label, operations, ours_cold(doc, work), peer_run(doc, work, "ruff", timeout)))
+    return rows
+
+
+def bench_help(runs: int) -> tuple[Sample, Sample]:
+    ours = median([run([str(CLIENTGEN), "--help"]) for _ in range(runs * 2)])
+    floor = median([run([sys.executable, "-c", "import click"]) for _ in range(runs * 2)])
+    return ours, floor
+
+
+def show(value: Sample) -> str:
+    return f"{value.seconds:8.2f} s{'' if value.ok else ' (failed/timed out)'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="250,500,1000")
+    parser.add_argument("--peer-timeout", type=float, default=600)
+    arguments = parser.parse_args()
+    sizes = [int(s) for s in arguments.sizes.split(",")]
+    print(f"machine: {os.cpu_count()} cores; peer openapi-python-client {PEER_VERSION}; medians of {arguments.runs}")
+    with tempfile.TemporaryDirectory(prefix="clientgen-bench-") as tmp:
+        work = Path(tmp)
+        shared = dict(bench_shared(work, arguments.runs, arguments.peer_timeout))
+        print("\nClear Street OpenAPI document (61 operations)")
+        for label, sample in shared.items():
+            print(f"  {label:36} {show(sample)}  peak {sample.peak_mib:7.1f} MiB")
+        cold = shared["clientgen cold"].seconds
+        print(f"  cold / peer with black:              {cold / shared['peer, black'].seconds:6.2f}x  (goal <= 0.25)")
+        print(f"  cold / peer with ruff:               {cold / shared['peer, ruff hooks (default)'].seconds:6.2f}x"
+              "  (stretch <= 1.0)")
+        print(f"  warm no-op / cold:                   {shared['clientgen warm no-op'].seconds / cold:6.2f}x"
+              "  (goal <= 0.1)")
+        print(f"  one change / cold:                   "
+              f"{shared['clientgen one description changed'].seconds / cold:6.2f}x  (goal <= 0.2)")
+
+        print("\nScale (cold; per operation; peak memory)")
+        per_op: dict[str, dict[int, float]] = {}
+        for label, operations, ours, theirs in bench_scale(work, sizes, arguments.peer_timeout):
+            per_op.setdefault(label, {})[operations] = ours.seconds / operations
+            print(f"  {label:17} {operations:5} ops  clientgen {show(ours)} ({ours.seconds / operations * 1000:6.1f}"
+                  f" ms/op, {ours.peak_mib:6.1f} MiB)  peer {show(theirs)} ({theirs.peak_mib:6.1f} MiB)"
+                  f"  ratio {ours.seconds / theirs.seconds:5.2f}x")
+        for label, table in per_op.items():
+            if min(sizes) in table and max(sizes) in table:
+                growth = table[max(sizes)] / table[min(sizes)]
+                print(f"  {label}: time per operation at {max(sizes)} / at {min(sizes)} = {growth:.2f}x"
+                      "  (goal <= 1.25)")
+
+        ours, floor = bench_help(arguments.runs)
+        print(f"\nclientgen --help {ours.seconds:.3f} s; python -c 'import click' {floor.seconds:.3f} s; "
+              f"ratio {ours.seconds / floor.seconds:.2f}x (goal <= 2)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Regeneration does only the work a change needs: nothing for no change, black only on changed files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.format import FORMATTER, format_files
+from generator.pipeline import fingerprint, generate, load_api
+from generator.render import OutputFile, render
+from generator.write import MANIFEST, previous_formatting
+from tests.conftest import SPEC
+from tests.test_write import snapshot
+
+
+def test_no_op_regeneration_touches_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    generate(SPEC, out)
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert set(manifest) == {"generator", "spec", "files"}  # what the cache knows stays out of the output
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+
+    report = generate(SPEC, out)
+
+    assert (report.written, report.removed, report.unchanged) == (0, 0, len(manifest["files"]) + 1)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == mtimes
+
+
+def test_the_fingerprint_follows_spec_and_options_only(tmp_path: Path) -> None:
+    copy = tmp_path / "clear_street.yaml"
+    copy.write_bytes(SPEC.read_bytes())
+    assert fingerprint(copy) == fingerprint(SPEC)
+    assert fingerprint(SPEC, "acme_clear_street") != fingerprint(SPEC)
+    copy.write_bytes(SPEC.read_bytes() + b"\n")
+    assert fingerprint(copy) != fingerprint(SPEC)
+    assert fingerprint(tmp_path / "missing.yaml") == ""
+
+
+def test_a_hand_edited_file_is_regenerated_even_when_nothing_else_changed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    generate(SPEC, out)
+    good = snapshot(out)
+    target = out / "python" / "clear_street" / "_types.py"
+    target.write_text("# edited\n")
+
+    report = generate(SPEC, out)
+
+    assert report.written == 1
+    assert snapshot(out) == good
+
+
+def test_a_changed_description_reformats_only_the_files_it_reaches(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    generate(SPEC, out)
+    changed = tmp_path / "clear_street.yaml"  # the same name: every header names the spec
+    changed.write_text(SPEC.read_text().replace("Cancel an outstanding position instruction",
+                                                "Cancel a pending position instruction"))
+    reuse = previous_formatting(out, FORMATTER)
+    assert len(reuse) == sum(1 for p in out.rglob("*.py"))
+
+    formatted = format_files(render(load_api(changed)), reuse)
+
+    assert formatted.formatted == 1  # the positions resource module; docs are not formatted by black
+    report = generate(changed, out)
+    assert report.written == 5  # that module, two reference pages, the CLI table, the manifest
+    assert "Cancel a pending position instruction" in (out / "python/clear_street/resources/v1/positions.py").read_text()
+
+
+def test_progress_is_reported_per_formatted_file() -> None:
+    files = [OutputFile(f"m{i}.py", f"x   =   {i}\n") for i in range(3)] + [OutputFile("README.md", "# hi\n")]
+    seen: list[tuple[int, int]] = []
+
+    formatted = format_files(files, progress=lambda done, total: seen.append((done, total)))
+
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert [f.content for f in formatted.files] == ["x = 0\n", "x = 1\n", "x = 2\n", "# hi\n"]
+
+
+def test_models_that_require_each_other_get_finite_examples(tmp_path: Path) -> None:
+    spec = SPEC.read_text().replace(
+        "  PositionInstructionList:",
+        "  Ping:\n    type: object\n    required: [pong]\n    properties:\n      pong: {$ref: \"#/schemas/Pong\"}\n"
+        "  Pong:\n    type: object\n    required: [ping]\n    properties:\n      ping: {$ref: \"#/schemas/Ping\"}\n"
+        "  PositionInstructionList:",
+    ).replace(
+        "            response:\n              $ref: \"#/schemas/PositionInstruction\"\n",
+        "            response:\n              $ref: \"#/schemas/Ping\"\n", 1,
+    )
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec)
+
+    generate(path, tmp_path / "out")
+
+    page = (tmp_path / "out" / "docs" / "python" / "v1" / "positions.md").read_text()
+    assert '"pong": {\n      "ping": null\n    }' in page
