@@ -6,10 +6,10 @@ BIN := $(VENV)/bin
 SPEC := spec/clear_street.yaml
 OUT := generated
 STAMP := $(VENV)/.installed-stamp
-# Every generated SDK tree that must be lint-clean: ours, and the golden cases'.
-SDK_TREES = $(OUT)/python $(wildcard tests/golden/*/expected/python)
+# Every generated output tree that must be lint-clean: ours, and the golden cases'.
+OUTPUT_TREES = $(OUT) $(wildcard tests/golden/*/expected)
 
-.PHONY: generate test check golden lint lint-generated clean
+.PHONY: generate test check golden lint lint-generated bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 generate: $(STAMP)
 	$(BIN)/clientgen generate $(SPEC) -o $(OUT)
 
-## test: the whole suite, then generated/ must be current and every generated SDK lint-clean
+## test: the whole suite, then generated/ must be current and every generated SDK and CLI lint-clean
 test: $(STAMP)
 	$(BIN)/pytest
 	$(BIN)/clientgen check $(SPEC) -o $(OUT)
@@ -30,10 +30,12 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/clientgen check $(SPEC) -o $(OUT)
 
-## golden: rewrite generated/ and tests/golden/*/expected deliberately; read `git diff` before committing
+## golden: rewrite generated/, tests/golden/*/expected and tests/cli_help deliberately; read `git diff` first
 golden: $(STAMP)
 	$(BIN)/clientgen generate $(SPEC) -o $(OUT)
-	for case in tests/golden/*/; do $(BIN)/clientgen generate $$case/spec.yaml -o $$case/expected || exit 1; done
+	for case in tests/golden/*/; do $(BIN)/clientgen generate $${case}spec.yaml -o $${case}expected || exit 1; done
+	CLIENTGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cli_target.py -k help
+	CLIENTGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_openapi.py -k "golden and not generates"
 
 ## lint: ruff + mypy on the generator, then lint-generated
 lint: $(STAMP)
@@ -41,13 +43,24 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(MAKE) --no-print-directory lint-generated
 
-## lint-generated: ruff, black --check and mypy --strict on every generated SDK
+## lint-generated: ruff, black --check and mypy --strict on every generated SDK and CLI
 lint-generated: $(STAMP)
-	for tree in $(SDK_TREES); do \
-	  $(BIN)/ruff check --no-cache $$tree && \
-	  $(BIN)/black --check --quiet $$tree && \
-	  (cd $$tree && $(CURDIR)/$(BIN)/mypy --strict --cache-dir $(CURDIR)/.mypy_cache .) || exit 1; \
+	for tree in $(OUTPUT_TREES); do \
+	  $(BIN)/ruff check --no-cache $$tree/python $$tree/cli && \
+	  $(BIN)/black --check --quiet $$tree/python && \
+	  $(BIN)/black --check --quiet $$tree/cli && \
+	  (cd $$tree/python && $(CURDIR)/$(BIN)/mypy --strict --cache-dir $(CURDIR)/.mypy_cache .) && \
+	  (cd $$tree/cli && MYPYPATH=../python $(CURDIR)/$(BIN)/mypy --strict --cache-dir $(CURDIR)/.mypy_cache .) \
+	  || exit 1; \
 	done
+
+## bench: generation speed against openapi-python-client, side by side (ratios, medians, peak memory);
+##        then the SDK client per call and import time against raw httpx and the Stainless SDK
+bench: $(STAMP)
+	$(BIN)/python tests/bench/generation.py
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/bench-peer \
+	  clearstreet==0.7.0 'distro>=1.7,<2' 'sniffio>=1.3,<2'
+	BENCH_PEER_DIR=$(VENV)/bench-peer $(BIN)/python tests/bench/client_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import click
 
@@ -14,6 +16,22 @@ from . import __version__
 T = TypeVar("T")
 
 SPEC = click.argument("spec", type=click.Path(path_type=Path))
+
+
+def _package_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import keyword
+    import re
+
+    if value is not None and (not re.fullmatch(r"[a-z][a-z0-9_]*", value) or keyword.iskeyword(value)):
+        raise click.BadParameter(f"{value!r} is not a lower-case Python package name such as acme_clear_street")
+    return value
+
+
+PACKAGE_NAME = click.option(
+    "--package-name", callback=_package_name, metavar="NAME",
+    help="Name of the generated SDK package instead of the spec's api.package (to vendor it under another name; "
+         "its imports are relative, so the package works from any location).",
+)
 OUTPUT = click.option(
     "-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
     help="Output directory (for example generated/).",
@@ -23,13 +41,14 @@ OUTPUT = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clientgen")
 def main() -> None:
-    """Generate typed API clients (Python SDK) from one YAML API spec.
+    """Generate a typed Python SDK, a command-line client and API reference docs from one YAML API spec.
 
     \b
     Typical use:
       clientgen validate spec/clear_street.yaml
       clientgen generate spec/clear_street.yaml -o generated
       clientgen check spec/clear_street.yaml -o generated   # in CI
+      clientgen verify vendor/clear_street --manifest vendor/clear_street.clientgen-manifest.json
     """
 
 
@@ -48,7 +67,8 @@ def validate(spec: Path) -> None:
 @SPEC
 @OUTPUT
 @click.option("--force", is_flag=True, help="Write into a non-empty directory that clientgen did not create.")
-def generate(spec: Path, out_dir: Path, force: bool) -> None:
+@PACKAGE_NAME
+def generate(spec: Path, out_dir: Path, force: bool, package_name: str | None) -> None:
     """Generate the clients for SPEC into the output directory.
 
     The directory is replaced atomically; files in it that clientgen did not write are kept. When SPEC has
@@ -57,7 +77,11 @@ def generate(spec: Path, out_dir: Path, force: bool) -> None:
     from .pipeline import generate as run
 
     started = time.perf_counter()
-    report = _or_exit(lambda: run(spec, out_dir, force=force))
+    progress = _show_progress if sys.stderr.isatty() and not os.environ.get("CI") else None
+    report = _or_exit(lambda: run(spec, out_dir, force=force, progress=progress, package_name=package_name),
+                      writes=True)
+    if progress:
+        click.echo("\r\033[K", nl=False, err=True)
     seconds = time.perf_counter() - started
     click.echo(
         f"clientgen: {out_dir}: {report.written} written, {report.unchanged} unchanged, "
@@ -68,23 +92,93 @@ def generate(spec: Path, out_dir: Path, force: bool) -> None:
 @main.command()
 @SPEC
 @OUTPUT
-def check(spec: Path, out_dir: Path) -> None:
+@PACKAGE_NAME
+def check(spec: Path, out_dir: Path, package_name: str | None) -> None:
     """Exit 1 with a diff when the output directory is not what `generate` would write."""
     from .pipeline import check as run
 
-    problems = _or_exit(lambda: run(spec, out_dir))
+    problems = _or_exit(lambda: run(spec, out_dir, package_name))
     if problems:
         click.echo("".join(problems), nl=False)
         click.echo(
             f"clientgen: {out_dir} is out of date ({len(problems)} files differ); "
-            f"run: clientgen generate {spec} -o {out_dir}",
+            f"run: clientgen generate {spec} -o {out_dir}" + (f" --package-name {package_name}" if package_name else ""),
             err=True,
         )
         sys.exit(1)
     click.echo(f"clientgen: {out_dir} is up to date")
 
 
-def _or_exit(action: Callable[[], T]) -> T:
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path),
+              help="The manifest to check against (default: DIRECTORY/.clientgen-manifest.json). Give it for a "
+                   "vendored copy of one package, with the manifest copied beside it.")
+@click.option("--subtree", metavar="PATH",
+              help="Which directory of the generated tree DIRECTORY is a copy of (python/clear_street); "
+                   "guessed from the files when --manifest is given.")
+def verify(directory: Path, manifest: Path | None, subtree: str | None) -> None:
+    """Exit 1 listing files edited by hand, missing or extra, against the manifest; no spec needed.
+
+    For the consuming repo of a vendored SDK: it proves the copy is exactly what clientgen generated.
+    """
+    from .verify import guess_subtree
+    from .verify import verify as run
+
+    if manifest is not None and subtree is None:
+        subtree = _or_exit(lambda: guess_subtree(directory, manifest))
+    result = _or_exit(lambda: run(directory, manifest, subtree))
+    origin = f"{result.generator} from {result.spec_name} (sha256 {result.spec_sha256[:12]})"
+    if result.problems:
+        click.echo("\n".join(result.problems))
+        click.echo(
+            f"clientgen: {directory} does not match its manifest ({len(result.problems)} problems); it was generated "
+            f"by {origin}: regenerate it with clientgen generate and copy it again rather than editing it",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"clientgen: {directory} matches its manifest ({result.files} files, {origin})")
+
+
+@main.command("import-openapi")
+@click.argument("openapi", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The spec file to write (for example spec/api.yaml).")
+@click.option("--config", type=click.Path(path_type=Path),
+              help="Overrides (YAML): rename types, methods, resources and parameters; move methods; pagination.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit 1 and write nothing.")
+def import_openapi(openapi: Path, output: Path, config: Path | None, strict: bool) -> None:
+    """Convert an OpenAPI 3.0/3.1 document (YAML or JSON) into a clientgen spec.
+
+    Whatever the spec format cannot express is reported as a warning with its JSON pointer in OPENAPI.
+    """
+    from .openapi import import_openapi as run
+    from .openapi import write_spec
+
+    result = _or_exit(lambda: run(openapi, config))
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    count = len(result.warnings)
+    if strict and count:
+        click.echo(f"clientgen: {count} warning{'s' if count != 1 else ''} (--strict); nothing was written", err=True)
+        sys.exit(1)
+    problems = _or_exit(lambda: write_spec(result, openapi, output))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"clientgen: {output} was written but does not validate ({len(problems)} errors)", err=True)
+        sys.exit(1)
+    click.echo(f"clientgen: {output}: {result.operations} operations imported, {count} warnings")
+
+
+def _show_progress(done: int, total: int) -> None:
+    """On a terminal only: one line, rewritten in place, while black formats."""
+    width = 30
+    filled = width * done // total
+    click.echo(f"\rformatting [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", nl=False, err=True)
+
+
+def _or_exit(action: Callable[[], T], *, writes: bool = False) -> T:
     """Run a pipeline step; spec and output problems become messages on stderr and exit code 1."""
     from .diagnostics import SpecError
     from .write import WriteError
@@ -95,7 +189,8 @@ def _or_exit(action: Callable[[], T]) -> T:
         for diagnostic in exc.diagnostics:
             click.echo(str(diagnostic), err=True)
         count = len(exc.diagnostics)
-        click.echo(f"clientgen: {count} error{'s' if count != 1 else ''}; nothing was written", err=True)
+        summary = f"clientgen: {count} error{'s' if count != 1 else ''}"
+        click.echo(summary + ("; nothing was written" if writes else ""), err=True)
     except WriteError as exc:
         click.echo(f"clientgen: error: {exc}", err=True)
     sys.exit(1)

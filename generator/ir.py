@@ -5,9 +5,12 @@ Templates only loop over this and print; every decision (names, annotations, imp
 
 from __future__ import annotations
 
+import json
+import keyword
 import re
-from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from . import naming
 from .escape import Code, py_literal, py_str, py_value
@@ -16,6 +19,9 @@ from .load import Document
 REF_PREFIX = "#/schemas/"
 STDLIB_MODULES = frozenset({"collections.abc", "datetime", "functools", "typing"})
 THIRD_PARTY_MODULES = frozenset({"httpx", "pydantic", "typing_extensions"})
+# Placeholder examples for formats whose values must parse (a field's own name would not).
+FORMAT_EXAMPLES = {"date-time": "2019-12-27T18:11:19.117Z", "date": "2019-12-27",
+                   "uuid": "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"}
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
@@ -31,6 +37,12 @@ class TypeRef:
     nullable: bool = False
     target: str | None = None  # schema name when the type is a reference
     enum: tuple[Any, ...] = ()  # values of an inline enum
+    model: str | None = None  # the generated class or alias it shows (through lists), for the reference docs
+
+    @property
+    def display(self) -> str:
+        """The annotation as reference docs show it: Optional[str], List[PositionInstruction]."""
+        return _display(self.annotation)
 
 
 @dataclass(frozen=True)
@@ -69,11 +81,13 @@ class TypedDictDef:
 
     @property
     def class_syntax(self) -> bool:
-        """Keys that are not identifiers (wire names like 'from' or 'x-id') need the functional syntax."""
-        return all(f.wire_name.isidentifier() and not naming.keyword.iskeyword(f.wire_name) for f in self.fields)
+        """Keys that are not identifiers (wire names like 'from' or 'x-id'), not ASCII ('naïve', which Python would
+        NFKC-normalise) or private ('__key', which a class body would mangle) need the functional syntax."""
+        return all(f.wire_name.isidentifier() and f.wire_name.isascii() and not keyword.iskeyword(f.wire_name)
+                   and not (f.wire_name.startswith("__") and not f.wire_name.endswith("__")) for f in self.fields)
 
 
-Definition = Union[ModelDef, AliasDef, TypedDictDef]
+Definition = ModelDef | AliasDef | TypedDictDef
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,7 @@ class Module:
     definitions: tuple[Definition, ...]
     imports: tuple[Code, ...]
     exports: tuple[str, ...] = ()  # names a package __init__ re-exports
+    lazy: tuple[tuple[str, str], ...] = ()  # (name, relative module) a package __init__ imports on first use
 
     @property
     def path(self) -> str:
@@ -92,10 +107,27 @@ class Module:
     @property
     def public_names(self) -> tuple[str, ...]:
         """`__all__`, in the order ruff expects."""
-        return self.exports or tuple(sorted((d.name for d in self.definitions), key=import_order))
+        return self.exports or tuple(sorted((d.name for d in self.definitions), key=all_order))
 
 
 # --- resources ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocField:
+    """One line of a method's 'Returns' in the reference docs, with the fields of the model it refers to."""
+
+    name: str
+    type: str
+    description: str
+    values: tuple[Any, ...]  # enum values
+    fields: tuple[DocField, ...]
+
+    def lines(self, depth: int = 0) -> Iterator[tuple[int, DocField]]:
+        """This field and everything under it, flattened with nesting depth (templates only loop)."""
+        yield depth, self
+        for child in self.fields:
+            yield from child.lines(depth + 1)
 
 
 @dataclass(frozen=True)
@@ -108,10 +140,39 @@ class Param:
     type: TypeRef
     description: str
     example: Any  # JSON value: the spec's example, else a placeholder built from the type
+    cli_kind: str  # how the CLI parses the flag: str | int | float | bool | choice | json
+    choices: tuple[str, ...] = ()
 
     @property
     def example_code(self) -> Code:
         return py_value(self.example)
+
+    @property
+    def flag(self) -> str:
+        return naming.cli_flag(self.wire_name)
+
+    @property
+    def cli_example(self) -> str:
+        """The example as the CLI reads it: JSON for structured values, true/false, else the plain text."""
+        if self.cli_kind == "json" or isinstance(self.example, (dict, list)):
+            return json.dumps(self.example, ensure_ascii=False)
+        if isinstance(self.example, bool):
+            return "true" if self.example else "false"
+        return str(self.example)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """A paginated method: the page token goes out in a query parameter, the next one comes back in the body."""
+
+    token_param: str  # wire name of the query parameter
+    next_token: tuple[str, ...]  # path of the next page's token in the response body
+    item: TypeRef  # one element of the data list
+
+    @property
+    def next_token_code(self) -> Code:
+        parts = [py_str(part) for part in self.next_token]
+        return Code("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")")
 
 
 @dataclass(frozen=True)
@@ -127,10 +188,57 @@ class Method:
     response_type: str
     params_type: str
     deprecated: bool
+    declared: tuple[Param, ...]  # in spec order, as the reference docs list them
+    returns: tuple[DocField, ...]  # the envelope's data field, expanded
+    response_example: Any  # a full example envelope, JSON
+    # Runtime behaviour (retries, pagination): spec keys `idempotent`, `idempotency_header`, `pagination`.
+    idempotent: bool = False  # may be retried whatever the verb
+    idempotency_header: str = ""  # header carrying one key per logical call, the same on every retry
+    pagination: Pagination | None = None
+
+    @property
+    def retry_args(self) -> tuple[Code, ...]:
+        """Extra keyword arguments of the runtime's request call that say when a POST/PATCH may be retried."""
+        args = []
+        if self.idempotent:
+            args.append(Code("idempotent=True"))
+        if self.idempotency_header:
+            args.append(Code(f"idempotency_header={py_str(self.idempotency_header)}"))
+        return tuple(args)
+
+    @property
+    def sync_return(self) -> Code:
+        if self.pagination:
+            return Code(f"SyncPage[{self.pagination.item.annotation}]")
+        return Code(self.response_type)
+
+    @property
+    def async_return(self) -> Code:
+        if self.pagination:
+            return Code(f"AsyncPage[{self.pagination.item.annotation}]")
+        return Code(self.response_type)
+
+    @property
+    def cli_name(self) -> str:
+        return naming.kebab(self.name)
+
+    @property
+    def signature(self) -> str:
+        """As the reference docs show it: (str instruction_id, PositionCancelPositionInstructionParams**kwargs)."""
+        parts = [f"{p.type.display} {p.name}" for p in self.positional]
+        if self.keyword:
+            parts.append(f"{self.params_type}**kwargs")
+        return f"({', '.join(parts)}) -> {self.response_type}"
 
     @property
     def params(self) -> tuple[Param, ...]:
         return self.positional + self.keyword
+
+    @property
+    def described_params(self) -> tuple[Param, ...]:
+        """The parameters with a description, for the method's docstring (the per-call options are documented once,
+        in the README)."""
+        return tuple(p for p in self.params if p.description)
 
     def located(self, location: str) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == location and not p.root)
@@ -151,10 +259,57 @@ class Resource:
     types_module: str  # package holding the methods' Params/Response types
     imports: tuple[Code, ...]  # what the resource module needs
     import_line: Code  # how its parent module imports this resource's class (lazily)
+    trail: tuple[str, ...]  # attribute path from the client: ("v1", "positions")
+
+    @property
+    def python_path(self) -> str:
+        return ".".join(self.trail)
+
+    @property
+    def cli_name(self) -> str:
+        """The CLI command group: v1:positions."""
+        return ":".join(naming.kebab(part) for part in self.trail)
+
+    @property
+    def doc_path(self) -> str:
+        """Where this resource's reference page lives, relative to docs/python/ and docs/cli/."""
+        return "/".join(self.trail) + ".md"
+
+    @property
+    def doc_root(self) -> str:
+        """From this resource's page back to docs/."""
+        return "../" * len(self.trail)
 
     @property
     def child_imports(self) -> tuple[Code, ...]:
         return tuple(sorted(child.import_line for child in self.children))
+
+    # The SDK runtime's companions of the resource class: async, and the raw-response views of both.
+
+    @property
+    def async_class_name(self) -> str:
+        return "Async" + self.class_name
+
+    @property
+    def raw_class_name(self) -> str:
+        return self.class_name + "WithRawResponse"
+
+    @property
+    def async_raw_class_name(self) -> str:
+        return "Async" + self.class_name + "WithRawResponse"
+
+    def lazy_import(self, name: str) -> Code:
+        """How the parent module imports one of this resource's classes (inside a method, to stay lazy)."""
+        return Code(self.import_line.rsplit(" import ", 1)[0] + " import " + name)
+
+    @property
+    def type_import_line(self) -> Code:
+        names = (self.class_name, self.async_class_name, self.raw_class_name, self.async_raw_class_name)
+        return self.lazy_import(", ".join(sorted(names, key=import_order)))
+
+    @property
+    def child_type_imports(self) -> tuple[Code, ...]:
+        return tuple(sorted(child.type_import_line for child in self.children))
 
     def walk(self) -> Iterator[Resource]:
         yield self
@@ -186,12 +341,41 @@ class Api:
     resources: tuple[Resource, ...]
     modules: tuple[Module, ...]  # every types module, in a stable order
     packages: tuple[Module, ...]  # package __init__ modules re-exporting their modules' definitions
+    type_docs: tuple[DocField, ...]  # the shared types (clear_street.types), for the reference docs
     spec_name: str
     spec_sha256: str = field(repr=False)
+    package_option: str = ""  # the package name given with --package-name (vendoring), else ''
+
+    @property
+    def title(self) -> str:
+        """'Clear Street API': the name with 'API' once, however the spec spells the name."""
+        return self.name if self.name.split()[-1:] == ["API"] else f"{self.name} API"
+
+    @property
+    def cli_package(self) -> str:
+        return self.package + "_cli"
+
+    @property
+    def command_resources(self) -> tuple[Resource, ...]:
+        """Resources that become CLI command groups: those with methods."""
+        return tuple(r for r in self.all_resources() if r.methods)
+
+    @property
+    def cli_table(self) -> list[dict[str, Any]]:
+        """The CLI's command tree as plain data (the generated CLI reads it from commands.json)."""
+        return [
+            {"name": r.cli_name, "help": " ".join(r.description.split()), "path": list(r.trail),
+             "commands": [_cli_command(m) for m in r.methods]}
+            for r in self.command_resources
+        ]
 
     @property
     def resource_imports(self) -> tuple[Code, ...]:
         return tuple(sorted(resource.import_line for resource in self.resources))
+
+    @property
+    def resource_type_imports(self) -> tuple[Code, ...]:
+        return tuple(sorted(resource.type_import_line for resource in self.resources))
 
     def all_resources(self) -> Iterator[Resource]:
         for resource in self.resources:
@@ -205,6 +389,25 @@ class Api:
             if found:
                 return found
         return None
+
+    @property
+    def example_raw_path(self) -> Code | None:
+        """The example method through `with_raw_response` (v1.positions.with_raw_response.cancel_...)."""
+        found = self.example_method
+        if found is None:
+            return None
+        resource_path, _, method = found[0].rpartition(".")
+        return Code(f"{resource_path}.with_raw_response.{method}")
+
+
+def _cli_command(method: Method) -> dict[str, Any]:
+    options = [
+        {"flag": p.flag, "name": p.name, "wire_name": p.wire_name, "kind": p.cli_kind, "location": p.location,
+         "required": p.required, "help": " ".join(p.description.split()), "choices": list(p.choices), "root": p.root}
+        for p in method.declared
+    ]
+    return {"name": method.cli_name, "method": method.name, "summary": method.summary, "help": method.description,
+            "http": f"{method.verb} {method.path}", "options": options}
 
 
 def _first_method(resource: Resource, trail: tuple[str, ...]) -> tuple[Code, Method] | None:
@@ -230,25 +433,17 @@ class _Builder:
         self.spec: dict[str, Any] = doc.data
         self.schemas: dict[str, Any] = self.spec.get("schemas") or {}
         self.class_names = {name: naming.class_name(name) for name in self.schemas}
-        self.module_of = self._group_modules()
+        self.module_of = schema_modules(self.schemas)
         self.definitions: dict[str, list[Definition]] = {}  # module -> definitions, in creation order
         self.param_types: dict[str, str] = {}  # schema name -> its request-side TypedDict name
+        self.by_name: dict[str, Definition] = {}
         self.done: set[str] = set()
 
     # modules
 
-    def _group_modules(self) -> dict[str, str]:
-        """Schema name -> module; schemas that reference each other in a cycle share one module."""
-        edges = {name: sorted(set(_refs(schema))) for name, schema in self.schemas.items()}
-        module_of: dict[str, str] = {}
-        for component in _strongly_connected(list(self.schemas), edges):
-            first = min(component, key=list(self.schemas).index)
-            for name in component:
-                module_of[name] = "types." + naming.module_name(self.class_names[first])
-        return module_of
-
     def _define(self, module: str, definition: Definition) -> None:
         self.definitions.setdefault(module, []).append(definition)
+        self.by_name[definition.name] = definition
 
     # entry
 
@@ -281,6 +476,7 @@ class _Builder:
             resources=resources,
             modules=modules,
             packages=packages,
+            type_docs=tuple(self._type_doc(d) for m in modules if m.name.count(".") == 1 for d in m.definitions),
             spec_name=self.doc.file.replace("\\", "/").rsplit("/", 1)[-1],
             spec_sha256=self.doc.sha256,
         )
@@ -318,7 +514,9 @@ class _Builder:
             self._define(module, self._model(class_name, schema, module))
         else:
             description = schema.get("description", "")
-            self._define(module, AliasDef(class_name, description, self._type(schema, class_name, module)))
+            # An inline object inside a list or map alias is a class of its own: 'ThingsItem', not the alias's name.
+            hint = class_name if schema.get("oneOf") or schema.get("anyOf") else class_name + "Item"
+            self._define(module, AliasDef(class_name, description, self._type(schema, hint, module)))
 
     def _model(self, class_name: str, schema: dict[str, Any], module: str, base: str = "BaseModel") -> ModelDef:
         required = set(schema.get("required") or [])
@@ -374,8 +572,9 @@ class _Builder:
         if kind == "array":
             item = self._type(schema.get("items") or {}, hint, module, request)
             if request:
-                return TypeRef(Code(f"Iterable[{item.annotation}]"), item.imports | {("collections.abc", "Iterable")})
-            return TypeRef(Code(f"list[{item.annotation}]"), item.imports)
+                return TypeRef(Code(f"Iterable[{item.annotation}]"), item.imports | {("collections.abc", "Iterable")},
+                               model=item.model, enum=item.enum)
+            return TypeRef(Code(f"list[{item.annotation}]"), item.imports, model=item.model, enum=item.enum)
         if _is_object(schema):
             return self._inline_object(schema, hint, module, request)
         if kind == "object" or (kind is None and "additionalProperties" in schema):
@@ -390,14 +589,16 @@ class _Builder:
         is_object = _is_object(self._flatten(target))
         if request and is_object:
             param_name = self._param_definition(name)
-            ref = TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), target=name)
+            ref = TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), target=name,
+                          model=param_name)
         else:
             class_name = self.class_names[name]
-            ref = TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}), target=name)
+            ref = TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}), target=name,
+                          model=class_name)
         if not target.get("nullable"):
             return ref
         # An alias of a nullable schema already includes None; a class never does.
-        return _optional(ref) if is_object else TypeRef(ref.annotation, ref.imports, True, name)
+        return _optional(ref) if is_object else replace(ref, nullable=True)
 
     def _param_definition(self, name: str) -> str:
         """The TypedDict a request body uses for schema `name` (PositionInstructionSubmission -> ...Param)."""
@@ -425,7 +626,7 @@ class _Builder:
         else:
             name = hint
             self._define(module, self._model(name, schema, module))
-        return TypeRef(Code(name), frozenset({(module, name)}))
+        return TypeRef(Code(name), frozenset({(module, name)}), model=name)
 
     def _union(self, variants: list[dict[str, Any]], hint: str, module: str, request: bool) -> TypeRef:
         types = [
@@ -457,20 +658,25 @@ class _Builder:
         children = tuple(
             self._resource(n, child, trail, module) for n, child in (node.get("resources") or {}).items()
         )
-        class_name = naming.pascal(name) + "Resource"
-        types_module = ".".join(("types",) + parents)
+        class_name = naming.resource_class(name)
+        types_module = types_package(parents)
         singular = naming.resource_singular(name, node.get("singular"))
         methods = tuple(
             self._method(method_name, spec, singular, types_module)
             for method_name, spec in (node.get("methods") or {}).items()
         )
-        imports = {("_base_client", "SyncAPIResource")}
+        imports = {("_base_client", "SyncAPIResource"), ("_base_client", "AsyncAPIResource"),
+                   ("functools", "cached_property")}
         if children:
-            imports |= {("functools", "cached_property"), ("typing", "TYPE_CHECKING")}
+            imports.add(("typing", "TYPE_CHECKING"))
         if methods:
             imports |= {("_types", name) for name in ("Headers", "Query", "Timeout", "Omit", "omit")}
+            imports |= {("_base_client", "to_raw_response_wrapper"), ("_base_client", "async_to_raw_response_wrapper")}
         for method in methods:
             imports.add((f"{types_module}.{naming.module_name(method.response_type)}", method.response_type))
+            if method.pagination:
+                imports |= {("_base_client", "SyncPage"), ("_base_client", "AsyncPage")}
+                imports |= method.pagination.item.imports
             if method.located("path"):
                 imports.add(("_utils", "path_param as _path_param"))
             if method.located("body"):
@@ -479,7 +685,7 @@ class _Builder:
                 imports |= param.type.imports
         import_line = _import_lines(parent_module, {(module, class_name)})[0]
         return Resource(attr, class_name, module, node.get("description", ""), methods, children, types_module,
-                        _import_lines(module, imports), import_line)
+                        _import_lines(module, imports), import_line, trail)
 
     def _method(self, name: str, spec: dict[str, Any], singular: str, types_module: str) -> Method:
         verb, _, path = spec["http"].partition(" ")
@@ -502,6 +708,9 @@ class _Builder:
         params_module = f"{types_module}.{naming.module_name(params_type)}"
         fields = tuple(Field(p.name, p.name, p.type, p.required, p.description, p.example) for p in params)
         self._define(params_module, TypedDictDef(params_type, "", fields))
+        returns = (self._doc_field(data_field.name, data, ""),)
+        example = {name: self._example(prop, name, full=True) for name, prop in envelope["properties"].items()}
+        example[data_field.wire_name] = self._example(spec["response"], data_field.wire_name, full=True)
         return Method(
             name=naming.member_name(name),
             summary=spec.get("summary") or naming.words(name)[0].capitalize() + " " + " ".join(naming.words(name)[1:]),
@@ -514,7 +723,56 @@ class _Builder:
             response_type=response_type,
             params_type=params_type,
             deprecated=bool(spec.get("deprecated")),
+            declared=tuple(params),
+            returns=returns,
+            response_example=example,
+            idempotent=bool(spec.get("idempotent")),
+            idempotency_header=spec.get("idempotency_header", ""),
+            pagination=self._pagination(spec, data),
         )
+
+    def _pagination(self, spec: dict[str, Any], data: TypeRef) -> Pagination | None:
+        """Page token parameter, where the next token is, and the item type of the data list (validate checked
+        that the response is a list): `list[X]` itself, or through the aliases that name it."""
+        if "pagination" not in spec:
+            return None
+        options = spec["pagination"]
+        item = TypeRef(Code("object"))
+        for _ in range(50):
+            if data.annotation.startswith("list[") and data.annotation.endswith("]"):
+                item = replace(data, annotation=Code(data.annotation[5:-1]), nullable=False)
+                break
+            definition = self.by_name.get(data.model or "")
+            if not isinstance(definition, AliasDef):
+                break
+            data = definition.type
+        next_token = tuple(options.get("next_token", "metadata.next_page_token").split("."))
+        return Pagination(options.get("token_param", "page_token"), next_token, item)
+
+    def _type_doc(self, definition: Definition) -> DocField:
+        """A shared type for the types reference: its fields one level deep, each with its enum values."""
+        if isinstance(definition, AliasDef):
+            return DocField(definition.name, definition.type.display, definition.description, definition.type.enum, ())
+        fields = tuple(self._doc_field(f.name, f.type, f.description, depth=3) for f in definition.fields)
+        kind = "TypedDict" if isinstance(definition, TypedDictDef) else "class"
+        return DocField(definition.name, kind, definition.description, (), fields)
+
+    def _doc_field(self, name: str, type_ref: TypeRef, description: str, depth: int = 1,
+                   expanded: set[str] | None = None) -> DocField:
+        """A field for the reference docs; the method's data model is expanded into its fields (nested models
+        show their type, described in the types reference), so a graph of models stays small."""
+        expanded = set() if expanded is None else expanded
+        definition = self.by_name.get(type_ref.model or "")
+        values = type_ref.enum
+        if isinstance(definition, AliasDef):
+            values = values or definition.type.enum
+        description = description or (definition.description if definition else "")
+        children: tuple[DocField, ...] = ()
+        if isinstance(definition, (ModelDef, TypedDictDef)) and definition.name not in expanded and depth < 2:
+            expanded.add(definition.name)
+            children = tuple(self._doc_field(f.name, f.type, f.description, depth + 1, expanded)
+                             for f in definition.fields)
+        return DocField(name, type_ref.display, description, values, children)
 
     def _param(self, wire: str, spec: dict[str, Any], stem: str, types_module: str) -> Param:
         name = naming.param_name(wire)
@@ -529,40 +787,114 @@ class _Builder:
             type=self._type(spec["schema"], stem + "Params" + naming.pascal(wire), module, request=True),
             description=spec.get("description", ""),
             example=spec["example"] if "example" in spec else self._example(spec["schema"], wire),
+            cli_kind=self._cli_kind(spec["schema"]),
+            choices=tuple(v for v in self._resolve(spec["schema"]).get("enum") or () if isinstance(v, str)),
         )
 
-    def _example(self, schema: dict[str, Any], name: str, depth: int = 0) -> Any:
+    def _cli_kind(self, schema: dict[str, Any]) -> str:
+        """How the CLI reads a flag: scalars typed, enums as choices, anything structured as JSON."""
+        schema = self._resolve(schema)
+        if schema.get("enum") and all(isinstance(v, str) for v in schema["enum"]):
+            return "choice"
+        return {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(schema.get("type", ""),
+                                                                                            "json")
+
+    def _example(self, schema: dict[str, Any], name: str, depth: int = 0, full: bool = False,
+                 path: frozenset[str] = frozenset()) -> Any:
         """The spec's example, else a placeholder like the reference docs show: a string shows its own name,
-        numbers 0, an enum its first value; objects are built from their required properties."""
+        numbers 0, an enum its first value. Request examples fill only required properties; `full` (responses)
+        fills every property of the data model, with null for a nullable one that has no example. A model already
+        being filled on this path is not entered again, so examples stay small for any graph of references."""
         if "example" in schema:
             return schema["example"]
+        if full and schema.get("nullable") and not _is_object(self._flatten(self._resolve(schema))):
+            return None  # a nullable scalar without an example shows null; objects are shown expanded
         if "$ref" in schema:
-            return self._example(self.schemas[schema["$ref"][len(REF_PREFIX):]], name, depth + 1)
+            target = schema["$ref"][len(REF_PREFIX):]
+            if target in path:
+                return None
+            return self._example(self.schemas[target], name, depth, full, path | {target})
         schema = self._flatten(schema)
         if schema.get("enum"):
             return schema["enum"][0]
         variants = schema.get("oneOf") or schema.get("anyOf")
         if variants:
-            return self._example(variants[0], name, depth + 1)
-        if depth > 8:
+            return self._example(variants[0], name, depth, full, path)
+        if depth > 6:
             return None
         if _is_object(schema):
             required = set(schema.get("required") or [])
-            return {k: self._example(v, k, depth + 1) for k, v in (schema.get("properties") or {}).items()
-                    if k in required}
-        placeholders = {"array": None, "integer": 0, "number": 0, "boolean": True, "object": {}}
+            everything = full and depth == 0  # the data model (and the envelope's parts); deeper, required only
+            return {k: self._example(v, k, depth + 1, full, path) for k, v in (schema.get("properties") or {}).items()
+                    if everything or k in required}
         if schema.get("type") == "array":
-            return [self._example(schema.get("items") or {}, name, depth + 1)]
-        return placeholders.get(schema.get("type", ""), name)
+            return [self._example(schema.get("items") or {}, name, depth, full, path)]
+        placeholders = {"integer": 0, "number": 0, "boolean": True, "object": {}}
+        return FORMAT_EXAMPLES.get(schema.get("format", "")) or placeholders.get(schema.get("type", ""), name)
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 
+def schema_modules(schemas: dict[str, Any]) -> dict[str, str]:
+    """Schema name -> its module ('types.position'); schemas that reference each other in a cycle share one module.
+    validate.py uses it too, to report a module that would clash with a package."""
+    edges = {name: sorted(set(_refs(schema)) & set(schemas)) for name, schema in schemas.items()}
+    module_of: dict[str, str] = {}
+    for component in _strongly_connected(list(schemas), edges):
+        first = min(component, key=list(schemas).index)
+        for name in component:
+            module_of[name] = "types." + naming.module_name(naming.class_name(first))
+    return module_of
+
+
+def types_package(parents: tuple[str, ...]) -> str:
+    """The package that holds the Params/Response types of a resource's methods: 'types.' + the parent resources'
+    attribute names ('types.v1' for v1.positions; 'types' itself for a top-level resource)."""
+    return ".".join(("types",) + parents)
+
+
+def _display(annotation: str) -> str:
+    """'list[X] | None' -> 'Optional[List[X]]': the typing spelling the reference docs use."""
+    parts = _split_top(annotation, "|")
+    if len(parts) > 1:
+        rest = [_display(p) for p in parts if p != "None"]
+        inner = rest[0] if len(rest) == 1 else f"Union[{', '.join(rest)}]"
+        return f"Optional[{inner}]" if "None" in parts else inner
+    head, _, args = annotation.partition("[")
+    if not args:
+        return annotation
+    head = {"list": "List", "dict": "Dict"}.get(head, head)
+    if head == "Literal":
+        return annotation
+    return f"{head}[{', '.join(_display(a) for a in _split_top(args[:-1], ','))}]"
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    """Split on `separator` outside brackets and string literals."""
+    parts, depth, quote, current = [], 0, "", ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[index - 1] != "\\" else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        current += char
+    parts.append(current.strip())
+    return parts
+
+
 def _optional(inner: TypeRef) -> TypeRef:
     if inner.nullable:
         return inner
-    return TypeRef(Code(f"{inner.annotation} | None"), inner.imports, True, inner.target, inner.enum)
+    return replace(inner, annotation=Code(f"{inner.annotation} | None"), nullable=True)
 
 
 _PRIMITIVES = {
@@ -670,8 +1002,9 @@ def _packages(modules: tuple[Module, ...]) -> tuple[Module, ...]:
     inits = []
     for package, needed in sorted(names.items()):
         init = package + ".__init__"
-        exports = tuple(sorted((n for _, n in needed), key=import_order))
-        inits.append(Module(init, (), _import_lines(init, needed), exports))
+        exports = tuple(sorted((n for _, n in needed), key=all_order))
+        lazy = tuple(sorted((n, _relative(init, m)) for m, n in needed))
+        inits.append(Module(init, (), _import_lines(init, needed), exports, lazy))
     return tuple(inits)
 
 
@@ -704,11 +1037,19 @@ def _import_lines(module: str, needed: set[tuple[str, str]]) -> tuple[Code, ...]
     return tuple(lines)
 
 
-def import_order(name: str) -> tuple[int, str]:
-    """isort's order-by-type, as ruff checks it: CONSTANTS, then Classes, then everything else."""
+def import_order(name: str) -> tuple[int, str, str]:
+    """Names in one import, as ruff's isort wants them: CONSTANTS, Classes, then the rest; case-insensitive."""
     base = name.split(" as ")[0]
-    kind = 0 if base.isupper() and len(base) > 1 else 1 if base[:1].isupper() else 2
-    return kind, base
+    return _kind(base), base.lower(), base
+
+
+def all_order(name: str) -> tuple[int, str]:
+    """`__all__` as ruff (RUF022) wants it: CONSTANTS, Classes, then the rest; case-sensitive."""
+    return _kind(name), name
+
+
+def _kind(name: str) -> int:
+    return 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
 
 
 def _relative(from_module: str, to_module: str) -> str:

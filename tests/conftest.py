@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -12,6 +15,9 @@ from generator.pipeline import generate
 from tests.server import ScriptedServer, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests must not read or fill the user's cache (compiled templates, records of earlier generations).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="clientgen-test-cache-")
 SPEC = ROOT / "spec" / "clear_street.yaml"
 SEEDS = ROOT.parent / "shared" / "seeds"
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ast
-import tomllib
 
 import jinja2
 import pytest
+import tomllib
 
 from generator import escape
 from generator.render import UnescapedTextError, environment

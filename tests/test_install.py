@@ -3,6 +3,7 @@ installs and runs with only its declared dependencies."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import venv
@@ -49,12 +50,12 @@ def test_generated_sdk_installs_and_runs_the_seed_example(tmp_path: Path, server
 
     freeze = subprocess.run([str(python), "-m", "pip", "freeze"], capture_output=True, text=True, check=True).stdout
     result = subprocess.run([str(python), "-c", f"BASE_URL = {server.url!r}\n{SEED_EXAMPLE}"],
-                            capture_output=True, text=True, cwd=tmp_path)
+                            capture_output=True, text=True, cwd=tmp_path, check=False)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith("status: SENT\n")
     assert "data=PositionInstruction(id='0195f6d0-a1b2-7c3d-8e4f-5a6b7c8d9e02', account_id=122503," in result.stdout
-    installed = {line.split("==")[0].lower() for line in freeze.splitlines()}
+    installed = {re.split(r"[=@ ]", line)[0].lower().replace("_", "-") for line in freeze.splitlines()}
     assert {"clear-street", "httpx", "pydantic"} <= installed
     assert not installed & {"jinja2", "pyyaml", "black", "click", "jsonschema"}  # nothing of the generator
 
@@ -66,7 +67,7 @@ def test_non_editable_install_finds_its_templates(tmp_path: Path) -> None:
     out = tmp_path / "out"
 
     result = subprocess.run([str(tmp_path / "venv" / "bin" / "clientgen"), "generate", str(SPEC), "-o", str(out)],
-                            capture_output=True, text=True, cwd=tmp_path)
+                            capture_output=True, text=True, cwd=tmp_path, check=False)
 
     assert result.returncode == 0, result.stderr
     assert snapshot(out) == {path: data for path, data in snapshot(ROOT / "generated").items()

@@ -2,7 +2,17 @@
 
 """Clear Street API client."""
 
-from ._client import ClearStreet
+from ._base_client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    APIResponse,
+    AsyncPage,
+    SyncPage,
+)
+from ._client import (
+    AsyncClearStreet,
+    ClearStreet,
+)
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -22,10 +32,15 @@ from ._types import Omit, omit
 from ._version import __version__
 
 __all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
     "APIConnectionError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncClearStreet",
+    "AsyncPage",
     "AuthenticationError",
     "BadRequestError",
     "ClearStreet",
@@ -36,6 +51,7 @@ __all__ = [
     "Omit",
     "PermissionDeniedError",
     "RateLimitError",
+    "SyncPage",
     "UnprocessableEntityError",
     "__version__",
     "omit",

@@ -8,19 +8,51 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import httpx
+from typing_extensions import Self
 
-from ._base_client import DEFAULT_TIMEOUT, SyncAPIClient
+from ._base_client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    INITIAL_RETRY_DELAY,
+    MAX_RETRY_DELAY,
+    AsyncAPIClient,
+    SyncAPIClient,
+)
 from ._exceptions import ClearStreetError
-from ._types import Timeout
+from ._types import Omit, Timeout, omit
+from ._utils import setup_logging
 
 if TYPE_CHECKING:
-    from .resources.v1 import V1Resource
+    from .resources.v1 import AsyncV1Resource, AsyncV1ResourceWithRawResponse, V1Resource, V1ResourceWithRawResponse
 
-__all__ = ["ClearStreet"]
+__all__ = ["AsyncClearStreet", "ClearStreet"]
 
 API_KEY_ENV = "CLEAR_STREET_API_KEY"
 BASE_URL_ENV = "CLEAR_STREET_BASE_URL"
 DEFAULT_BASE_URL = "https://api.clearstreet.com"
+
+setup_logging()
+
+
+def _resolve_api_key(api_key: str | None) -> str:
+    if api_key is None:
+        api_key = os.environ.get(API_KEY_ENV)
+    if not api_key:
+        raise ClearStreetError(
+            f"The api_key client option must be set either by passing api_key to the client or by setting "
+            f"the {API_KEY_ENV} environment variable"
+        )
+    return api_key
+
+
+def _auth_headers(api_key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_key}"}
+
+
+def _resolve_base_url(base_url: str | httpx.URL | None) -> str:
+    if base_url is None:
+        base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    return str(base_url)
 
 
 class ClearStreet(SyncAPIClient):
@@ -28,6 +60,7 @@ class ClearStreet(SyncAPIClient):
 
     The API key comes from `api_key` or the `CLEAR_STREET_API_KEY` environment variable; the base URL from
     `base_url`, the `CLEAR_STREET_BASE_URL` environment variable, or https://api.clearstreet.com.
+    Failed requests that are safe to repeat are retried `max_retries` times with exponential backoff.
     """
 
     def __init__(
@@ -36,25 +69,66 @@ class ClearStreet(SyncAPIClient):
         api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        strict_response_validation: bool = False,
+        initial_retry_delay: float = INITIAL_RETRY_DELAY,
+        max_retry_delay: float = MAX_RETRY_DELAY,
     ) -> None:
-        if api_key is None:
-            api_key = os.environ.get(API_KEY_ENV)
-        if not api_key:
-            raise ClearStreetError(
-                f"The api_key client option must be set either by passing api_key to the client or by setting "
-                f"the {API_KEY_ENV} environment variable"
-            )
-        if base_url is None:
-            base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        self._api_key = _resolve_api_key(api_key)
         super().__init__(
-            base_url=str(base_url),
-            auth_headers={"Authorization": f"Bearer {api_key}"},
+            base_url=_resolve_base_url(base_url),
+            auth_headers=_auth_headers(self._api_key),
             timeout=timeout,
+            max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            strict_response_validation=strict_response_validation,
+            initial_retry_delay=initial_retry_delay,
+            max_retry_delay=max_retry_delay,
         )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | Omit = omit,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        strict_response_validation: bool | None = None,
+        initial_retry_delay: float | None = None,
+        max_retry_delay: float | None = None,
+    ) -> Self:
+        """A copy of this client with the given options changed (`default_headers` are added to the current ones).
+
+        The copy shares this client's connection pool (or httpx client) unless it is given its own `http_client`;
+        closing the copy leaves the pool open.
+        """
+        copy = type(self)(
+            api_key=api_key or self._api_key,
+            base_url=base_url or self.base_url,
+            timeout=self.timeout if isinstance(timeout, Omit) else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            default_headers={**self._custom_headers, **(default_headers or {})},
+            http_client=http_client or self._http_client,
+            strict_response_validation=(
+                self.strict_response_validation if strict_response_validation is None else strict_response_validation
+            ),
+            initial_retry_delay=self.initial_retry_delay if initial_retry_delay is None else initial_retry_delay,
+            max_retry_delay=self.max_retry_delay if max_retry_delay is None else max_retry_delay,
+        )
+        copy._share_pool(self)
+        return copy
+
+    copy = with_options
+
+    @cached_property
+    def with_raw_response(self) -> ClearStreetWithRawResponse:
+        """The same methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return ClearStreetWithRawResponse(self)
 
     @cached_property
     def v1(self) -> V1Resource:
@@ -62,3 +136,112 @@ class ClearStreet(SyncAPIClient):
         from .resources.v1 import V1Resource
 
         return V1Resource(self)
+
+
+class ClearStreetWithRawResponse:
+    """`client.with_raw_response`: every resource, with methods that return the raw HTTP response."""
+
+    def __init__(self, client: ClearStreet) -> None:
+        self._client = client
+
+    @cached_property
+    def v1(self) -> V1ResourceWithRawResponse:
+        from .resources.v1 import V1ResourceWithRawResponse
+
+        return V1ResourceWithRawResponse(self._client.v1)
+
+
+class AsyncClearStreet(AsyncAPIClient):
+    """Async client for the Clear Street API.
+
+    The API key comes from `api_key` or the `CLEAR_STREET_API_KEY` environment variable; the base URL from
+    `base_url`, the `CLEAR_STREET_BASE_URL` environment variable, or https://api.clearstreet.com.
+    Failed requests that are safe to repeat are retried `max_retries` times with exponential backoff.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        strict_response_validation: bool = False,
+        initial_retry_delay: float = INITIAL_RETRY_DELAY,
+        max_retry_delay: float = MAX_RETRY_DELAY,
+    ) -> None:
+        self._api_key = _resolve_api_key(api_key)
+        super().__init__(
+            base_url=_resolve_base_url(base_url),
+            auth_headers=_auth_headers(self._api_key),
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+            strict_response_validation=strict_response_validation,
+            initial_retry_delay=initial_retry_delay,
+            max_retry_delay=max_retry_delay,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | Omit = omit,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        strict_response_validation: bool | None = None,
+        initial_retry_delay: float | None = None,
+        max_retry_delay: float | None = None,
+    ) -> Self:
+        """A copy of this client with the given options changed (`default_headers` are added to the current ones).
+
+        The copy shares this client's connection pool (or httpx client) unless it is given its own `http_client`;
+        closing the copy leaves the pool open.
+        """
+        copy = type(self)(
+            api_key=api_key or self._api_key,
+            base_url=base_url or self.base_url,
+            timeout=self.timeout if isinstance(timeout, Omit) else timeout,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            default_headers={**self._custom_headers, **(default_headers or {})},
+            http_client=http_client or self._http_client,
+            strict_response_validation=(
+                self.strict_response_validation if strict_response_validation is None else strict_response_validation
+            ),
+            initial_retry_delay=self.initial_retry_delay if initial_retry_delay is None else initial_retry_delay,
+            max_retry_delay=self.max_retry_delay if max_retry_delay is None else max_retry_delay,
+        )
+        copy._share_pool(self)
+        return copy
+
+    copy = with_options
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClearStreetWithRawResponse:
+        """The same methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return AsyncClearStreetWithRawResponse(self)
+
+    @cached_property
+    def v1(self) -> AsyncV1Resource:
+        """Version 1 of the API."""
+        from .resources.v1 import AsyncV1Resource
+
+        return AsyncV1Resource(self)
+
+
+class AsyncClearStreetWithRawResponse:
+    """`client.with_raw_response`: every resource, with methods that return the raw HTTP response."""
+
+    def __init__(self, client: AsyncClearStreet) -> None:
+        self._client = client
+
+    @cached_property
+    def v1(self) -> AsyncV1ResourceWithRawResponse:
+        from .resources.v1 import AsyncV1ResourceWithRawResponse
+
+        return AsyncV1ResourceWithRawResponse(self._client.v1)

@@ -5,16 +5,31 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..._base_client import SyncAPIResource
+from ..._base_client import AsyncAPIResource, SyncAPIResource
 
 if TYPE_CHECKING:
-    from .positions import PositionsResource
+    from .positions import (
+        AsyncPositionsResource,
+        AsyncPositionsResourceWithRawResponse,
+        PositionsResource,
+        PositionsResourceWithRawResponse,
+    )
 
-__all__ = ["V1Resource"]
+__all__ = [
+    "AsyncV1Resource",
+    "AsyncV1ResourceWithRawResponse",
+    "V1Resource",
+    "V1ResourceWithRawResponse",
+]
 
 
 class V1Resource(SyncAPIResource):
     """Version 1 of the API."""
+
+    @cached_property
+    def with_raw_response(self) -> V1ResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return V1ResourceWithRawResponse(self)
 
     @cached_property
     def positions(self) -> PositionsResource:
@@ -22,3 +37,45 @@ class V1Resource(SyncAPIResource):
         from .positions import PositionsResource
 
         return PositionsResource(self._client)
+
+
+class V1ResourceWithRawResponse:
+    """`V1Resource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: V1Resource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def positions(self) -> PositionsResourceWithRawResponse:
+        from .positions import PositionsResourceWithRawResponse
+
+        return PositionsResourceWithRawResponse(self._resource.positions)
+
+
+class AsyncV1Resource(AsyncAPIResource):
+    """Version 1 of the API."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncV1ResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return AsyncV1ResourceWithRawResponse(self)
+
+    @cached_property
+    def positions(self) -> AsyncPositionsResource:
+        """Positions held in an account, and instructions (exercise, do-not-exercise) against them."""
+        from .positions import AsyncPositionsResource
+
+        return AsyncPositionsResource(self._client)
+
+
+class AsyncV1ResourceWithRawResponse:
+    """`AsyncV1Resource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: AsyncV1Resource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def positions(self) -> AsyncPositionsResourceWithRawResponse:
+        from .positions import AsyncPositionsResourceWithRawResponse
+
+        return AsyncPositionsResourceWithRawResponse(self._resource.positions)

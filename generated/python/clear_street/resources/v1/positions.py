@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
-from ..._base_client import SyncAPIResource
+from ..._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..._types import Headers, Omit, Query, Timeout, omit
 from ..._utils import path_param as _path_param
 from ...types.position_instruction_submission_param import PositionInstructionSubmissionParam
@@ -12,11 +13,21 @@ from ...types.v1.position_cancel_position_instruction_response import PositionCa
 from ...types.v1.position_get_position_instructions_response import PositionGetPositionInstructionsResponse
 from ...types.v1.position_submit_position_instructions_response import PositionSubmitPositionInstructionsResponse
 
-__all__ = ["PositionsResource"]
+__all__ = [
+    "AsyncPositionsResource",
+    "AsyncPositionsResourceWithRawResponse",
+    "PositionsResource",
+    "PositionsResourceWithRawResponse",
+]
 
 
 class PositionsResource(SyncAPIResource):
     """Positions held in an account, and instructions (exercise, do-not-exercise) against them."""
+
+    @cached_property
+    def with_raw_response(self) -> PositionsResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return PositionsResourceWithRawResponse(self)
 
     def cancel_position_instruction(
         self,
@@ -35,12 +46,6 @@ class PositionsResource(SyncAPIResource):
         Args:
           instruction_id: Server-assigned instruction id
           account_id: Account identifier
-
-          extra_headers: Headers to add to this request.
-
-          extra_query: Query parameters to add to this request.
-
-          timeout: Timeout for this request, in seconds or as an httpx.Timeout; overrides the client's.
         """
         return self._client.request(
             PositionCancelPositionInstructionResponse,
@@ -76,20 +81,12 @@ class PositionsResource(SyncAPIResource):
         Args:
           account_id: Account identifier
           instrument_id: Limit results to a single contract. Instrument ID (UUID) or symbol (equity ticker or OSI option symbol).
-
-          extra_headers: Headers to add to this request.
-
-          extra_query: Query parameters to add to this request.
-
-          timeout: Timeout for this request, in seconds or as an httpx.Timeout; overrides the client's.
         """
         return self._client.request(
             PositionGetPositionInstructionsResponse,
             "GET",
             "/v1/accounts/" + _path_param("account_id", account_id) + "/positions/instructions",
-            query={
-                "instrument_id": instrument_id,
-            },
+            query={"instrument_id": instrument_id},
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -125,12 +122,6 @@ class PositionsResource(SyncAPIResource):
         Args:
           account_id: Account identifier
           instructions: The instructions to submit; the request body is this list.
-
-          extra_headers: Headers to add to this request.
-
-          extra_query: Query parameters to add to this request.
-
-          timeout: Timeout for this request, in seconds or as an httpx.Timeout; overrides the client's.
         """
         return self._client.request(
             PositionSubmitPositionInstructionsResponse,
@@ -141,3 +132,136 @@ class PositionsResource(SyncAPIResource):
             extra_query=extra_query,
             timeout=timeout,
         )
+
+
+class PositionsResourceWithRawResponse:
+    """`PositionsResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: PositionsResource) -> None:
+        self._resource = resource
+        self.cancel_position_instruction = to_raw_response_wrapper(resource.cancel_position_instruction)
+        self.get_position_instructions = to_raw_response_wrapper(resource.get_position_instructions)
+        self.submit_position_instructions = to_raw_response_wrapper(resource.submit_position_instructions)
+
+
+class AsyncPositionsResource(AsyncAPIResource):
+    """Positions held in an account, and instructions (exercise, do-not-exercise) against them."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPositionsResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return AsyncPositionsResourceWithRawResponse(self)
+
+    async def cancel_position_instruction(
+        self,
+        instruction_id: str,
+        *,
+        account_id: int,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> PositionCancelPositionInstructionResponse:
+        """Cancel an outstanding position instruction by its server-assigned `id`.
+        Returns the updated instruction with status `CANCEL_REQUESTED`. The
+        terminal `CANCELLED` or `CANCEL_FAILED` state arrives asynchronously and
+        is observable via subsequent GETs.
+
+        Args:
+          instruction_id: Server-assigned instruction id
+          account_id: Account identifier
+        """
+        return await self._client.request(
+            PositionCancelPositionInstructionResponse,
+            "DELETE",
+            "/v1/accounts/"
+            + _path_param("account_id", account_id)
+            + "/positions/instructions/"
+            + _path_param("instruction_id", instruction_id),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+    async def get_position_instructions(
+        self,
+        account_id: int,
+        *,
+        instrument_id: str | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> PositionGetPositionInstructionsResponse:
+        """Returns the current lifecycle state of the account's position
+        instructions. Optionally filter by a specific contract.
+
+        Note: instructions that fail pre-acceptance validation on `POST` —
+        duplicates, `DO_NOT_EXERCISE` / `CONTRARY_EXERCISE` on a non-expiry day,
+        insufficient position, or an unresolvable instrument — are rejected
+        (with `status = REJECTED` and a `rejection_reason`) without being
+        persisted, so they surface only in the `POST` response and never appear
+        in this list.
+
+        Args:
+          account_id: Account identifier
+          instrument_id: Limit results to a single contract. Instrument ID (UUID) or symbol (equity ticker or OSI option symbol).
+        """
+        return await self._client.request(
+            PositionGetPositionInstructionsResponse,
+            "GET",
+            "/v1/accounts/" + _path_param("account_id", account_id) + "/positions/instructions",
+            query={"instrument_id": instrument_id},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+    async def submit_position_instructions(
+        self,
+        account_id: int,
+        *,
+        instructions: Iterable[PositionInstructionSubmissionParam],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> PositionSubmitPositionInstructionsResponse:
+        """Submit one or more position instructions (Exercise, Do-Not-Exercise,
+        Contrary Exercise Advice) against the account.
+
+        Batch semantics:
+        - **All rows accepted** → `200 OK`. Every row is in `data` with
+          `status = SENT`.
+        - **Partial success** → `207 Multi-Status`. `data` contains every
+          row; rejected rows carry `status = REJECTED` and
+          `rejection_reason`. The top-level `error` summarizes the batch
+          failure.
+        - **All rows rejected** → `4xx`/`5xx`. The HTTP status reflects
+          the aggregate cause: `409` when every row was a duplicate, `400`
+          for validation failures like DNE/CEA on a non-expiry day, `503`
+          if the clearing service is unavailable. `data` still contains
+          every row carrying `status = REJECTED` and `rejection_reason`
+          so callers can attribute failures by `instruction_id`; the
+          top-level `error` summarizes the batch.
+
+        Args:
+          account_id: Account identifier
+          instructions: The instructions to submit; the request body is this list.
+        """
+        return await self._client.request(
+            PositionSubmitPositionInstructionsResponse,
+            "POST",
+            "/v1/accounts/" + _path_param("account_id", account_id) + "/positions/instructions",
+            body=instructions,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+
+class AsyncPositionsResourceWithRawResponse:
+    """`AsyncPositionsResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: AsyncPositionsResource) -> None:
+        self._resource = resource
+        self.cancel_position_instruction = async_to_raw_response_wrapper(resource.cancel_position_instruction)
+        self.get_position_instructions = async_to_raw_response_wrapper(resource.get_position_instructions)
+        self.submit_position_instructions = async_to_raw_response_wrapper(resource.submit_position_instructions)

@@ -2,7 +2,17 @@
 
 """Edge "Cases" <b>API</b> API client."""
 
-from ._client import EdgeCases
+from ._base_client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    APIResponse,
+    AsyncPage,
+    SyncPage,
+)
+from ._client import (
+    AsyncEdgeCases,
+    EdgeCases,
+)
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -22,10 +32,15 @@ from ._types import Omit, omit
 from ._version import __version__
 
 __all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
     "APIConnectionError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncEdgeCases",
+    "AsyncPage",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -36,6 +51,7 @@ __all__ = [
     "Omit",
     "PermissionDeniedError",
     "RateLimitError",
+    "SyncPage",
     "UnprocessableEntityError",
     "__version__",
     "omit",

@@ -7,6 +7,8 @@ from typing import Literal
 
 from typing_extensions import Required, TypedDict
 
+from .priority import Priority
+
 __all__ = ["WidgetListParams"]
 
 
@@ -25,3 +27,11 @@ class WidgetListParams(TypedDict, total=False):
 
     x_request_id: str
     """A header parameter."""
+
+    format: Literal["json", "csv"]
+    """Named like the CLI's --format | a pipe."""
+
+    api_key: str
+    """Named like the CLI's --api-key."""
+
+    priority: Priority

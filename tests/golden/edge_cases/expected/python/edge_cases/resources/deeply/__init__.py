@@ -5,18 +5,73 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..._base_client import SyncAPIResource
+from ..._base_client import AsyncAPIResource, SyncAPIResource
 
 if TYPE_CHECKING:
-    from .nested import NestedResource
+    from .nested import (
+        AsyncNestedResource,
+        AsyncNestedResourceWithRawResponse,
+        NestedResource,
+        NestedResourceWithRawResponse,
+    )
 
-__all__ = ["DeeplyResource"]
+__all__ = [
+    "AsyncDeeplyResource",
+    "AsyncDeeplyResourceWithRawResponse",
+    "DeeplyResource",
+    "DeeplyResourceWithRawResponse",
+]
 
 
 class DeeplyResource(SyncAPIResource):
+
+    @cached_property
+    def with_raw_response(self) -> DeeplyResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return DeeplyResourceWithRawResponse(self)
 
     @cached_property
     def nested(self) -> NestedResource:
         from .nested import NestedResource
 
         return NestedResource(self._client)
+
+
+class DeeplyResourceWithRawResponse:
+    """`DeeplyResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: DeeplyResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def nested(self) -> NestedResourceWithRawResponse:
+        from .nested import NestedResourceWithRawResponse
+
+        return NestedResourceWithRawResponse(self._resource.nested)
+
+
+class AsyncDeeplyResource(AsyncAPIResource):
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDeeplyResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return AsyncDeeplyResourceWithRawResponse(self)
+
+    @cached_property
+    def nested(self) -> AsyncNestedResource:
+        from .nested import AsyncNestedResource
+
+        return AsyncNestedResource(self._client)
+
+
+class AsyncDeeplyResourceWithRawResponse:
+    """`AsyncDeeplyResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: AsyncDeeplyResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def nested(self) -> AsyncNestedResourceWithRawResponse:
+        from .nested import AsyncNestedResourceWithRawResponse
+
+        return AsyncNestedResourceWithRawResponse(self._resource.nested)

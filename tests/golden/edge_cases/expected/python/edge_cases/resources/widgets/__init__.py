@@ -7,22 +7,38 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from ..._base_client import SyncAPIResource
+from ..._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..._types import Headers, Omit, Query, Timeout, omit
 from ..._utils import path_param as _path_param
 from ...types.new_widget_param import NewWidgetParam
+from ...types.priority import Priority
 from ...types.widget_create_response import WidgetCreateResponse
 from ...types.widget_get_response import WidgetGetResponse
 from ...types.widget_list_response import WidgetListResponse
 
 if TYPE_CHECKING:
-    from .parts import PartsResource
+    from .parts import (
+        AsyncPartsResource,
+        AsyncPartsResourceWithRawResponse,
+        PartsResource,
+        PartsResourceWithRawResponse,
+    )
 
-__all__ = ["WidgetsResource"]
+__all__ = [
+    "AsyncWidgetsResource",
+    "AsyncWidgetsResourceWithRawResponse",
+    "WidgetsResource",
+    "WidgetsResourceWithRawResponse",
+]
 
 
 class WidgetsResource(SyncAPIResource):
     """Widgets. \"\"\" {{ not a template }} {% if %} \\n"""
+
+    @cached_property
+    def with_raw_response(self) -> WidgetsResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return WidgetsResourceWithRawResponse(self)
 
     @cached_property
     def parts(self) -> PartsResource:
@@ -39,6 +55,9 @@ class WidgetsResource(SyncAPIResource):
         timeout_: float | Omit = omit,
         self_: str | Omit = omit,
         x_request_id: str | Omit = omit,
+        format: Literal["json", "csv"] | Omit = omit,
+        api_key: str | Omit = omit,
+        priority: Priority | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
@@ -46,18 +65,10 @@ class WidgetsResource(SyncAPIResource):
         """Query params named like keywords and builtins.
 
         Args:
-          limit:
-          from_:
-          type:
           timeout_: Collides with the per-call timeout option.
-          self_:
           x_request_id: A header parameter.
-
-          extra_headers: Headers to add to this request.
-
-          extra_query: Query parameters to add to this request.
-
-          timeout: Timeout for this request, in seconds or as an httpx.Timeout; overrides the client's.
+          format: Named like the CLI's --format | a pipe.
+          api_key: Named like the CLI's --api-key.
         """
         return self._client.request(
             WidgetListResponse,
@@ -69,10 +80,11 @@ class WidgetsResource(SyncAPIResource):
                 "type": type,
                 "timeout": timeout_,
                 "self": self_,
+                "format": format,
+                "api_key": api_key,
+                "priority": priority,
             },
-            headers={
-                "X-Request-ID": x_request_id,
-            },
+            headers={"X-Request-ID": x_request_id},
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -90,32 +102,12 @@ class WidgetsResource(SyncAPIResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | Omit = omit,
     ) -> WidgetCreateResponse:
-        """Create
-
-        Args:
-          widget:
-          dry_run:
-          labels:
-          nullable_note:
-
-          extra_headers: Headers to add to this request.
-
-          extra_query: Query parameters to add to this request.
-
-          extra_body: Fields to add to this request's JSON body.
-
-          timeout: Timeout for this request, in seconds or as an httpx.Timeout; overrides the client's.
-        """
+        """Create"""
         return self._client.request(
             WidgetCreateResponse,
             "POST",
             "/widgets",
-            body={
-                "widget": widget,
-                "dry_run": dry_run,
-                "labels": labels,
-                "nullable_note": nullable_note,
-            },
+            body={"widget": widget, "dry_run": dry_run, "labels": labels, "nullable_note": nullable_note},
             extra_body=extra_body,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -135,13 +127,6 @@ class WidgetsResource(SyncAPIResource):
 
         Args:
           from_: A path parameter named 'from'.
-          widget_id:
-
-          extra_headers: Headers to add to this request.
-
-          extra_query: Query parameters to add to this request.
-
-          timeout: Timeout for this request, in seconds or as an httpx.Timeout; overrides the client's.
         """
         return self._client.request(
             WidgetGetResponse,
@@ -151,3 +136,141 @@ class WidgetsResource(SyncAPIResource):
             extra_query=extra_query,
             timeout=timeout,
         )
+
+
+class WidgetsResourceWithRawResponse:
+    """`WidgetsResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: WidgetsResource) -> None:
+        self._resource = resource
+        self.list = to_raw_response_wrapper(resource.list)
+        self.create = to_raw_response_wrapper(resource.create)
+        self.get = to_raw_response_wrapper(resource.get)
+
+    @cached_property
+    def parts(self) -> PartsResourceWithRawResponse:
+        from .parts import PartsResourceWithRawResponse
+
+        return PartsResourceWithRawResponse(self._resource.parts)
+
+
+class AsyncWidgetsResource(AsyncAPIResource):
+    """Widgets. \"\"\" {{ not a template }} {% if %} \\n"""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncWidgetsResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return AsyncWidgetsResourceWithRawResponse(self)
+
+    @cached_property
+    def parts(self) -> AsyncPartsResource:
+        from .parts import AsyncPartsResource
+
+        return AsyncPartsResource(self._client)
+
+    async def list(
+        self,
+        *,
+        limit: int,
+        from_: str | datetime | Omit = omit,
+        type: Literal["a", "b"] | Omit = omit,
+        timeout_: float | Omit = omit,
+        self_: str | Omit = omit,
+        x_request_id: str | Omit = omit,
+        format: Literal["json", "csv"] | Omit = omit,
+        api_key: str | Omit = omit,
+        priority: Priority | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> WidgetListResponse:
+        """Query params named like keywords and builtins.
+
+        Args:
+          timeout_: Collides with the per-call timeout option.
+          x_request_id: A header parameter.
+          format: Named like the CLI's --format | a pipe.
+          api_key: Named like the CLI's --api-key.
+        """
+        return await self._client.request(
+            WidgetListResponse,
+            "GET",
+            "/widgets",
+            query={
+                "limit": limit,
+                "from": from_,
+                "type": type,
+                "timeout": timeout_,
+                "self": self_,
+                "format": format,
+                "api_key": api_key,
+                "priority": priority,
+            },
+            headers={"X-Request-ID": x_request_id},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+    async def create(
+        self,
+        *,
+        widget: NewWidgetParam,
+        dry_run: bool | Omit = omit,
+        labels: Iterable[str] | Omit = omit,
+        nullable_note: str | None | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> WidgetCreateResponse:
+        """Create"""
+        return await self._client.request(
+            WidgetCreateResponse,
+            "POST",
+            "/widgets",
+            body={"widget": widget, "dry_run": dry_run, "labels": labels, "nullable_note": nullable_note},
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+    async def get(
+        self,
+        from_: int,
+        *,
+        widget_id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> WidgetGetResponse:
+        """Get
+
+        Args:
+          from_: A path parameter named 'from'.
+        """
+        return await self._client.request(
+            WidgetGetResponse,
+            "GET",
+            "/widgets/" + _path_param("widget_id", widget_id) + "/" + _path_param("from", from_),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+
+class AsyncWidgetsResourceWithRawResponse:
+    """`AsyncWidgetsResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: AsyncWidgetsResource) -> None:
+        self._resource = resource
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.get = async_to_raw_response_wrapper(resource.get)
+
+    @cached_property
+    def parts(self) -> AsyncPartsResourceWithRawResponse:
+        from .parts import AsyncPartsResourceWithRawResponse
+
+        return AsyncPartsResourceWithRawResponse(self._resource.parts)

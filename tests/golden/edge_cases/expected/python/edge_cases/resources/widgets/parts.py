@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from ..._base_client import SyncAPIResource
+from functools import cached_property
+
+from ..._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..._types import Headers, Omit, Query, Timeout, omit
 from ...types.widgets.part_ping_response import PartPingResponse
 
-__all__ = ["PartsResource"]
+__all__ = [
+    "AsyncPartsResource",
+    "AsyncPartsResourceWithRawResponse",
+    "PartsResource",
+    "PartsResourceWithRawResponse",
+]
 
 
 class PartsResource(SyncAPIResource):
+
+    @cached_property
+    def with_raw_response(self) -> PartsResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return PartsResourceWithRawResponse(self)
 
     def ping(
         self,
@@ -18,14 +30,7 @@ class PartsResource(SyncAPIResource):
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
     ) -> PartPingResponse:
-        """Ping
-
-        extra_headers: Headers to add to this request.
-
-        extra_query: Query parameters to add to this request.
-
-        timeout: Timeout for this request, in seconds or as an httpx.Timeout; overrides the client's.
-        """
+        """Ping"""
         return self._client.request(
             PartPingResponse,
             "DELETE",
@@ -34,3 +39,44 @@ class PartsResource(SyncAPIResource):
             extra_query=extra_query,
             timeout=timeout,
         )
+
+
+class PartsResourceWithRawResponse:
+    """`PartsResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: PartsResource) -> None:
+        self._resource = resource
+        self.ping = to_raw_response_wrapper(resource.ping)
+
+
+class AsyncPartsResource(AsyncAPIResource):
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPartsResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return AsyncPartsResourceWithRawResponse(self)
+
+    async def ping(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> PartPingResponse:
+        """Ping"""
+        return await self._client.request(
+            PartPingResponse,
+            "DELETE",
+            "/widgets/parts/ping",
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+
+class AsyncPartsResourceWithRawResponse:
+    """`AsyncPartsResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: AsyncPartsResource) -> None:
+        self._resource = resource
+        self.ping = async_to_raw_response_wrapper(resource.ping)

@@ -5,18 +5,73 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ...._base_client import SyncAPIResource
+from ...._base_client import AsyncAPIResource, SyncAPIResource
 
 if TYPE_CHECKING:
-    from .things import ThingsResource
+    from .things import (
+        AsyncThingsResource,
+        AsyncThingsResourceWithRawResponse,
+        ThingsResource,
+        ThingsResourceWithRawResponse,
+    )
 
-__all__ = ["NestedResource"]
+__all__ = [
+    "AsyncNestedResource",
+    "AsyncNestedResourceWithRawResponse",
+    "NestedResource",
+    "NestedResourceWithRawResponse",
+]
 
 
 class NestedResource(SyncAPIResource):
+
+    @cached_property
+    def with_raw_response(self) -> NestedResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return NestedResourceWithRawResponse(self)
 
     @cached_property
     def things(self) -> ThingsResource:
         from .things import ThingsResource
 
         return ThingsResource(self._client)
+
+
+class NestedResourceWithRawResponse:
+    """`NestedResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: NestedResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> ThingsResourceWithRawResponse:
+        from .things import ThingsResourceWithRawResponse
+
+        return ThingsResourceWithRawResponse(self._resource.things)
+
+
+class AsyncNestedResource(AsyncAPIResource):
+
+    @cached_property
+    def with_raw_response(self) -> AsyncNestedResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return AsyncNestedResourceWithRawResponse(self)
+
+    @cached_property
+    def things(self) -> AsyncThingsResource:
+        from .things import AsyncThingsResource
+
+        return AsyncThingsResource(self._client)
+
+
+class AsyncNestedResourceWithRawResponse:
+    """`AsyncNestedResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: AsyncNestedResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> AsyncThingsResourceWithRawResponse:
+        from .things import AsyncThingsResourceWithRawResponse
+
+        return AsyncThingsResourceWithRawResponse(self._resource.things)

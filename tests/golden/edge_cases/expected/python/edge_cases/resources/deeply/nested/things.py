@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from ...._base_client import SyncAPIResource
+from functools import cached_property
+
+from ...._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ...._types import Headers, Omit, Query, Timeout, omit
 from ....types.deeply.nested.thing_list_things_response import ThingListThingsResponse
 
-__all__ = ["ThingsResource"]
+__all__ = [
+    "AsyncThingsResource",
+    "AsyncThingsResourceWithRawResponse",
+    "ThingsResource",
+    "ThingsResourceWithRawResponse",
+]
 
 
 class ThingsResource(SyncAPIResource):
+
+    @cached_property
+    def with_raw_response(self) -> ThingsResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return ThingsResourceWithRawResponse(self)
 
     def list_things(
         self,
@@ -18,14 +30,7 @@ class ThingsResource(SyncAPIResource):
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
     ) -> ThingListThingsResponse:
-        """List things
-
-        extra_headers: Headers to add to this request.
-
-        extra_query: Query parameters to add to this request.
-
-        timeout: Timeout for this request, in seconds or as an httpx.Timeout; overrides the client's.
-        """
+        """List things"""
         return self._client.request(
             ThingListThingsResponse,
             "GET",
@@ -34,3 +39,44 @@ class ThingsResource(SyncAPIResource):
             extra_query=extra_query,
             timeout=timeout,
         )
+
+
+class ThingsResourceWithRawResponse:
+    """`ThingsResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: ThingsResource) -> None:
+        self._resource = resource
+        self.list_things = to_raw_response_wrapper(resource.list_things)
+
+
+class AsyncThingsResource(AsyncAPIResource):
+
+    @cached_property
+    def with_raw_response(self) -> AsyncThingsResourceWithRawResponse:
+        """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
+        return AsyncThingsResourceWithRawResponse(self)
+
+    async def list_things(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> ThingListThingsResponse:
+        """List things"""
+        return await self._client.request(
+            ThingListThingsResponse,
+            "GET",
+            "/deeply/nested/things",
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+
+class AsyncThingsResourceWithRawResponse:
+    """`AsyncThingsResource` with methods that return the raw HTTP response (`APIResponse`)."""
+
+    def __init__(self, resource: AsyncThingsResource) -> None:
+        self._resource = resource
+        self.list_things = async_to_raw_response_wrapper(resource.list_things)
