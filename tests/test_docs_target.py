@@ -56,13 +56,21 @@ def cli_facts(seed: str) -> list[str]:
     return [line.strip(" \\") for line in lines if line.strip() and not re.match(r'\s*[{}\[\]"]', line)]
 
 
+def assert_all_facts(facts: list[str], ours: str) -> None:
+    missing = [fact for fact in facts if normalized(fact) not in normalized(ours)]
+    assert not missing, f"{len(facts) - len(missing)}/{len(facts)} facts matched; missing: {missing}"
+
+
+def our_section(page: str) -> str:
+    return section((DOCS / page).read_text(), "cancel_position_instruction")
+
+
 def test_sdk_reference_holds_every_fact_of_seed_001() -> None:
     assert SDK_SEED is not None
     seed = SDK_SEED.read_text()
-    ours = section((DOCS / "python" / "v1" / "positions.md").read_text(), "cancel_position_instruction")
+    ours = our_section("python/v1/positions.md")
     facts = sdk_facts(seed)
-    missing = [fact for fact in facts if normalized(fact) not in normalized(ours)]
-    assert not missing, f"{len(facts) - len(missing)}/{len(facts)} facts matched; missing: {missing}"
+    assert_all_facts(facts, ours)
     example = seed.split("```python")[1].split("```")[0]
     assert normalized(example) in normalized(ours.split("```python")[1].split("```")[0])
     assert json_documents(seed)[-1] == json_documents(ours)[-1]
@@ -72,10 +80,9 @@ def test_sdk_reference_holds_every_fact_of_seed_001() -> None:
 def test_cli_reference_holds_every_fact_of_seed_000() -> None:
     assert CLI_SEED is not None
     seed = CLI_SEED.read_text()
-    ours = section((DOCS / "cli" / "v1" / "positions.md").read_text(), "cancel_position_instruction")
+    ours = our_section("cli/v1/positions.md")
     facts = cli_facts(seed)
-    missing = [fact for fact in facts if normalized(fact) not in normalized(ours)]
-    assert not missing, f"{len(facts) - len(missing)}/{len(facts)} facts matched; missing: {missing}"
+    assert_all_facts(facts, ours)
     seed_documents = json_documents(seed)
     assert seed_documents and all(document == json_documents(ours)[-1] for document in seed_documents)
     assert len(facts) >= 10
