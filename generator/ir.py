@@ -485,7 +485,7 @@ class _Builder:
         needed: set[tuple[str, str]] = set()
         for definition in definitions:
             if isinstance(definition, ModelDef):
-                needed.add(_base_import(definition.base, self))
+                needed.add(_base_import(definition.base))
             if isinstance(definition, AliasDef):
                 needed |= definition.type.imports | {("typing", "TypeAlias")}
             else:
@@ -527,7 +527,7 @@ class _Builder:
                 field_type = _optional(field_type)
             description = prop.get("description", "")
             fields.append(Field(naming.field_name(wire), wire, field_type, wire in required, description,
-                                _example(prop, self.schemas)))
+                                _spec_example(prop, self.schemas)))
         return ModelDef(class_name, schema.get("description", ""), tuple(fields), base)
 
     def _flatten(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
@@ -614,7 +614,7 @@ class _Builder:
         required = set(schema.get("required") or [])
         fields = tuple(
             Field(naming.field_name(wire), wire, self._type(prop, class_name + naming.pascal(wire), module, True),
-                  wire in required, prop.get("description", ""), _example(prop, self.schemas))
+                  wire in required, prop.get("description", ""), _spec_example(prop, self.schemas))
             for wire, prop in (schema.get("properties") or {}).items()
         )
         return TypedDictDef(class_name, schema.get("description", ""), fields)
@@ -1008,7 +1008,7 @@ def _packages(modules: tuple[Module, ...]) -> tuple[Module, ...]:
     return tuple(inits)
 
 
-def _base_import(base: str, builder: _Builder) -> tuple[str, str]:
+def _base_import(base: str) -> tuple[str, str]:
     if base == "BaseModel":
         return ("_models", "BaseModel")
     return ("types." + naming.module_name(base), base)
@@ -1077,10 +1077,10 @@ def _path_code(path: str, names: dict[str, str]) -> Code:
     return Code(" + ".join(parts) or '""')
 
 
-def _example(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> Any:
+def _spec_example(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> Any:
     """The spec's example for a schema, following references; None when there is none."""
     if "example" in schema:
         return schema["example"]
     if "$ref" in schema and depth < 20:
-        return _example(schemas.get(schema["$ref"][len(REF_PREFIX):], {}), schemas, depth + 1)
+        return _spec_example(schemas.get(schema["$ref"][len(REF_PREFIX):], {}), schemas, depth + 1)
     return None
