@@ -53,23 +53,25 @@ def fingerprint(spec: Path, package_name: str | None = None) -> str:
 
 
 def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progress | None = None,
-                   package_name: str | None = None) -> Generation:
-    """Every output file; files that `reuse_from` holds exactly as black would format them again are reused."""
+                   package_name: str | None = None, key: str | None = None) -> Generation:
+    """Every output file; files that `reuse_from` holds exactly as black would format them again are reused.
+    `key` is the fingerprint when the caller has computed it already."""
     api = load_api(spec, package_name)
     reuse = previous_formatting(reuse_from, FORMATTER) if reuse_from else {}
     formatted = format_files(render(api), reuse, progress)
     manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, formatted.files)
-    record = Record(fingerprint(spec, package_name), FORMATTER, formatted.sources)
+    record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER, formatted.sources)
     return Generation(api, formatted.files, manifest, record)
 
 
 def generate(spec: Path, out_dir: Path, *, force: bool = False, progress: Progress | None = None,
              package_name: str | None = None) -> WriteReport:
     """Generate into `out_dir`; nothing at all to do when it already holds exactly this generation."""
-    nothing_to_do = unchanged(out_dir, fingerprint(spec, package_name))
+    key = fingerprint(spec, package_name)
+    nothing_to_do = unchanged(out_dir, key)
     if nothing_to_do:
         return nothing_to_do
-    generation = generate_files(spec, reuse_from=out_dir, progress=progress, package_name=package_name)
+    generation = generate_files(spec, reuse_from=out_dir, progress=progress, package_name=package_name, key=key)
     report = write(out_dir, generation.files, generation.manifest, force=force)
     remember(out_dir, generation.record)
     return report
