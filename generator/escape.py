@@ -124,11 +124,6 @@ def toml_str(text: str) -> Code:
     return Code('"' + "".join(out) + '"')
 
 
-def md(text: str) -> Code:
-    """Spec text inside Markdown: HTML is escaped, so a description cannot inject markup into rendered docs."""
-    return Code(html.escape(text, quote=False))
-
-
 def md_text(text: str, indent: int = 0) -> Code:
     """A Markdown paragraph of spec text, HTML escaped, continuation lines indented to stay in a list item."""
     lines = html.escape(text.strip(), quote=False).splitlines()

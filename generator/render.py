@@ -66,7 +66,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         ident=escape.ident, pystr=escape.py_str, pytuple=escape.py_tuple, pyvalue=escape.py_value, docstring=escape.docstring,
-        comment=escape.comment, oneline=escape.oneline, toml=escape.toml_str, md=escape.md,
+        comment=escape.comment, oneline=escape.oneline, toml=escape.toml_str,
         import_sorted=lambda names: sorted(names, key=import_order),
         all_sorted=lambda names: sorted(names, key=all_order),
         md_text=escape.md_text, md_cell=escape.md_cell, md_inline=escape.md_inline, md_fence=escape.md_fence, shell=escape.shell,

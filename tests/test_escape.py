@@ -56,7 +56,7 @@ def test_toml_string_round_trips(text: str) -> None:
 
 
 def test_markdown_escapes_html() -> None:
-    assert escape.md("<script>alert(1)</script> & co") == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+    assert escape.md_text("<script>alert(1)</script> & co") == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
 
 
 @pytest.mark.parametrize("name", ["from", "a b", "1x", "", "x;import os", "é"])
