@@ -1,8 +1,8 @@
 """Stage 5, format: black, in-process, on every Python file; other files pass through unchanged.
 
 black is the slowest stage by far, so it never formats the same text twice: a file whose unformatted text is
-what the previous generation formatted (its hash is in the manifest) is taken from disk, and on a cold run the
-files are spread over a process pool.
+what the previous generation formatted (its hash is in that generation's record, see write.Record) is taken from
+disk, and on a cold run the files are spread over a process pool.
 """
 
 from __future__ import annotations

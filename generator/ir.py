@@ -35,7 +35,6 @@ class TypeRef:
     annotation: Code
     imports: frozenset[tuple[str, str]] = frozenset()  # (module, name); module is absolute within the package
     nullable: bool = False
-    target: str | None = None  # schema name when the type is a reference
     enum: tuple[Any, ...] = ()  # values of an inline enum
     model: str | None = None  # the generated class or alias it shows (through lists), for the reference docs
 
@@ -589,12 +588,10 @@ class _Builder:
         is_object = _is_object(self._flatten(target))
         if request and is_object:
             param_name = self._param_definition(name)
-            ref = TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), target=name,
-                          model=param_name)
+            ref = TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), model=param_name)
         else:
             class_name = self.class_names[name]
-            ref = TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}), target=name,
-                          model=class_name)
+            ref = TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}), model=class_name)
         if not target.get("nullable"):
             return ref
         # An alias of a nullable schema already includes None; a class never does.
