@@ -184,12 +184,12 @@ class Method:
     path_code: Code  # expression that builds the encoded path
     positional: tuple[Param, ...]
     keyword: tuple[Param, ...]
-    response_type: str
+    response_type: str  # '' when a success response has no body: the method returns None
     params_type: str
     deprecated: bool
     declared: tuple[Param, ...]  # in spec order, as the reference docs list them
-    returns: tuple[DocField, ...]  # the envelope's data field, expanded
-    response_example: Any  # a full example envelope, JSON
+    returns: tuple[DocField, ...]  # the envelope's data field, expanded; () without a response body
+    response_example: Any  # a full example envelope, JSON; None without a response body
     # Runtime behaviour (retries, pagination): spec keys `idempotent`, `idempotency_header`, `pagination`.
     idempotent: bool = False  # may be retried whatever the verb
     idempotency_header: str = ""  # header carrying one key per logical call, the same on every retry
@@ -206,16 +206,21 @@ class Method:
         return tuple(args)
 
     @property
+    def cast_to(self) -> Code:
+        """What the runtime parses a success response into: the Response class, or None for no body."""
+        return Code(self.response_type or "None")
+
+    @property
     def sync_return(self) -> Code:
         if self.pagination:
             return Code(f"SyncPage[{self.pagination.item.annotation}]")
-        return Code(self.response_type)
+        return self.cast_to
 
     @property
     def async_return(self) -> Code:
         if self.pagination:
             return Code(f"AsyncPage[{self.pagination.item.annotation}]")
-        return Code(self.response_type)
+        return self.cast_to
 
     @property
     def cli_name(self) -> str:
@@ -227,7 +232,7 @@ class Method:
         parts = [f"{p.type.display} {p.name}" for p in self.positional]
         if self.keyword:
             parts.append(f"{self.params_type}**kwargs")
-        return f"({', '.join(parts)}) -> {self.response_type}"
+        return f"({', '.join(parts)}) -> {self.cast_to}"
 
     @property
     def params(self) -> tuple[Param, ...]:
@@ -382,12 +387,10 @@ class Api:
 
     @property
     def example_method(self) -> tuple[Code, Method] | None:
-        """The first method and its dotted path from the client (v1.positions.cancel_position_instruction)."""
-        for resource in self.resources:
-            found = _first_method(resource, (resource.name,))
-            if found:
-                return found
-        return None
+        """The README's example, with its dotted path from the client (v1.positions.cancel_position_instruction): the
+        first method that returns a body, so the example can show it, else the first method."""
+        methods = [(Code(".".join(r.trail + (m.name,))), m) for r in self.all_resources() for m in r.methods]
+        return next((found for found in methods if found[1].response_type), methods[0] if methods else None)
 
     @property
     def example_raw_path(self) -> Code | None:
@@ -406,17 +409,7 @@ def _cli_command(method: Method) -> dict[str, Any]:
         for p in method.declared
     ]
     return {"name": method.cli_name, "method": method.name, "summary": method.summary, "help": method.description,
-            "http": f"{method.verb} {method.path}", "options": options}
-
-
-def _first_method(resource: Resource, trail: tuple[str, ...]) -> tuple[Code, Method] | None:
-    if resource.methods:
-        return Code(".".join(trail + (resource.methods[0].name,))), resource.methods[0]
-    for child in resource.children:
-        found = _first_method(child, trail + (child.name,))
-        if found:
-            return found
-    return None
+            "http": f"{method.verb} {method.path}", "options": options, "returns_body": bool(method.response_type)}
 
 
 # --- builder -----------------------------------------------------------------------------------------------------
@@ -670,7 +663,8 @@ class _Builder:
             imports |= {("_types", name) for name in ("Headers", "Query", "Timeout", "Omit", "omit")}
             imports |= {("_base_client", "to_raw_response_wrapper"), ("_base_client", "async_to_raw_response_wrapper")}
         for method in methods:
-            imports.add((f"{types_module}.{naming.module_name(method.response_type)}", method.response_type))
+            if method.response_type:
+                imports.add((f"{types_module}.{naming.module_name(method.response_type)}", method.response_type))
             if method.pagination:
                 imports |= {("_base_client", "SyncPage"), ("_base_client", "AsyncPage")}
                 imports |= method.pagination.item.imports
@@ -693,21 +687,14 @@ class _Builder:
         positional = tuple(path_params[-1:])
         keyword = tuple(p for p in params if p not in positional)
         keyword = tuple(sorted(keyword, key=lambda p: not p.required))
-        response_type = stem + "Response"
-        response_module = f"{types_module}.{naming.module_name(response_type)}"
-        data = self._type(spec["response"], response_type + "Data", response_module)
-        envelope = self.spec["envelope"]
-        base = naming.class_name(envelope["name"])
-        data_field = Field(naming.field_name(envelope.get("data", "data")), envelope.get("data", "data"), data, True,
-                           "")
-        self._define(response_module, ModelDef(response_type, "", (data_field,), base))
+        # Without a response body there is no Response model, nothing to document and no example to show.
+        response_type = stem + "Response" if "response" in spec else ""
+        data = self._response_data(spec["response"], response_type, types_module) if response_type else None
         params_type = stem + "Params"
         params_module = f"{types_module}.{naming.module_name(params_type)}"
         fields = tuple(Field(p.name, p.name, p.type, p.required, p.description, p.example) for p in params)
         self._define(params_module, TypedDictDef(params_type, "", fields))
-        returns = (self._doc_field(data_field.name, data, ""),)
-        example = {name: self._example(prop, name, full=True) for name, prop in envelope["properties"].items()}
-        example[data_field.wire_name] = self._example(spec["response"], data_field.wire_name, full=True)
+        data_wire = self.spec["envelope"].get("data", "data")
         return Method(
             name=naming.member_name(name),
             summary=spec.get("summary") or naming.words(name)[0].capitalize() + " " + " ".join(naming.words(name)[1:]),
@@ -721,12 +708,29 @@ class _Builder:
             params_type=params_type,
             deprecated=bool(spec.get("deprecated")),
             declared=tuple(params),
-            returns=returns,
-            response_example=example,
+            returns=(self._doc_field(naming.field_name(data_wire), data, ""),) if data else (),
+            response_example=self._response_example(spec["response"], data_wire) if data else None,
             idempotent=bool(spec.get("idempotent")),
             idempotency_header=spec.get("idempotency_header", ""),
-            pagination=self._pagination(spec, data),
+            pagination=self._pagination(spec, data) if data else None,
         )
+
+    def _response_data(self, schema: dict[str, Any], response_type: str, types_module: str) -> TypeRef:
+        """Define `{Stem}Response`, the envelope with one more field that holds the method's data; its type."""
+        response_module = f"{types_module}.{naming.module_name(response_type)}"
+        data = self._type(schema, response_type + "Data", response_module)
+        envelope = self.spec["envelope"]
+        data_wire = envelope.get("data", "data")
+        data_field = Field(naming.field_name(data_wire), data_wire, data, True, "")
+        self._define(response_module, ModelDef(response_type, "", (data_field,), naming.class_name(envelope["name"])))
+        return data
+
+    def _response_example(self, schema: dict[str, Any], data_wire: str) -> dict[str, Any]:
+        """A whole example envelope: every envelope property, and the data field filled from `schema`."""
+        properties = self.spec["envelope"]["properties"]
+        example = {name: self._example(prop, name, full=True) for name, prop in properties.items()}
+        example[data_wire] = self._example(schema, data_wire, full=True)
+        return example
 
     def _pagination(self, spec: dict[str, Any], data: TypeRef) -> Pagination | None:
         """Page token parameter, where the next token is, and the item type of the data list (validate checked

@@ -390,15 +390,17 @@ class _Semantics:
                 method_path = path + (name, "methods", method_name)
                 # A method whose own name collides would repeat the report as a type-name collision.
                 if self._claim(members, naming.member_name(method_name), method_path, f"method '{method_name}'"):
-                    self._check_type_names(type_names, naming.method_type_prefix(singular, method_name), method_path)
+                    stem = naming.method_type_prefix(singular, method_name)
+                    needed = (stem + "Params", stem + "Response") if "response" in method else (stem + "Params",)
+                    self._check_type_names(type_names, needed, method_path)
                 self._check_method(method_path, method)
             self._check_resources(resource.get("resources") or {}, path + (name, "resources"), {})
 
-    def _check_type_names(self, type_names: Names, stem: str, path: JsonPath) -> None:
+    def _check_type_names(self, type_names: Names, needed: tuple[str, ...], path: JsonPath) -> None:
         """Sibling resources put their method types in one package: `positions.get` and `position.get` would both
-        define PositionGetParams."""
+        define PositionGetParams. A method without a response body has no Response type."""
         what = f"method '{path[-3]}.{path[-1]}'"
-        for name in (stem + "Params", stem + "Response"):
+        for name in needed:
             if name in type_names:
                 other, other_what = type_names[name]
                 line = self.doc.position(other, key=True)[0]

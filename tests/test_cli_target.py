@@ -173,16 +173,41 @@ def test_help_matches_golden(cli: Path, case: str) -> None:
     assert result.stdout == golden.read_text(), f"--help changed; if intended, run `make golden`\n{result.stdout}"
 
 
+def golden_cli(case: str, server: ScriptedServer, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI of a golden case, run from its committed tree against the local server."""
+    expected = ROOT / "tests" / "golden" / case / "expected"
+    package = next(p.name for p in (expected / "cli").iterdir() if (p / "__main__.py").exists())
+    env = {**os.environ, "PYTHONPATH": f"{expected / 'python'}:{expected / 'cli'}", "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", package, *args, "--base-url", server.url, "--api-key", "k"]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
+
+
 def test_parameters_named_like_global_flags_get_their_own(server: ScriptedServer) -> None:
     """The edge-case CLI (from its golden tree) has --format-param and --api-key-param beside the globals."""
-    expected = ROOT / "tests" / "golden" / "edge_cases" / "expected"
     server.reply(Reply(200, {"meta": {"request_id": "r"}, "result": []}))
-    env = {**os.environ, "PYTHONPATH": f"{expected / 'python'}:{expected / 'cli'}", "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-m", "edge_cases_cli", "widgets", "list", "--base-url", server.url, "--api-key", "k",
-               "--limit", "5", "--format-param", "csv", "--api-key-param", "q", "--priority", "2", "--format", "raw"]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
+    result = golden_cli("edge_cases", server, "widgets", "list", "--limit", "5", "--format-param", "csv",
+                        "--api-key-param", "q", "--priority", "2", "--format", "raw")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == json.dumps({"meta": {"request_id": "r"}, "result": []})
     assert server.seen[-1].path == "/widgets?limit=5&format=csv&api_key=q&priority=2"
     assert server.seen[-1].headers["x-api-key"] == "k"
+
+
+@pytest.mark.parametrize("reply", [Reply(204), Reply(200, "an undeclared body")], ids=["204", "200-with-body"])
+def test_a_method_without_a_response_body_prints_nothing(server: ScriptedServer, reply: Reply) -> None:
+    server.reply(reply)
+    result = golden_cli("runtime", server, "orders", "cancel", "--account-id", "7", "--order-id", "o-1")
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (server.seen[-1].method, server.seen[-1].path) == ("DELETE", "/v1/accounts/7/orders/o-1")
+
+
+def test_a_method_without_a_response_body_still_reports_errors_and_raw_bytes(server: ScriptedServer) -> None:
+    server.reply(Reply(404, {"metadata": {"request_id": "r"}, "error": {"code": 404, "message": "No order"}}))
+    failed = golden_cli("runtime", server, "orders", "cancel", "--account-id", "7", "--order-id", "o-1")
+    assert failed.returncode == 1 and "HTTP 404" in failed.stderr and "No order" in failed.stderr
+    server.reply(Reply(200, "bytes as they came"))
+    raw = golden_cli("runtime", server, "orders", "cancel", "--account-id", "7", "--order-id", "o-1",
+                     "--format", "raw")
+    assert (raw.returncode, raw.stdout) == (0, "bytes as they came")

@@ -537,6 +537,24 @@ def test_method_type_name_taken_by_a_schema(tmp_path: Path) -> None:
     ]
 
 
+def test_a_method_without_a_response_needs_no_response_type_name(tmp_path: Path) -> None:
+    """Without `response` there is no PositionGetPositionResponse, so a schema may have that name."""
+    text = mutate(("  Side:\n", "  PositionGetPositionResponse: {type: string}\n  Side:\n"),
+                  ("          symbol: {in: path, schema: {type: string}}\n        response: {$ref: \"#/schemas/Position\"}\n",
+                   "          symbol: {in: path, schema: {type: string}}\n"))
+    assert diagnostics(tmp_path, text) == []
+
+
+def test_a_paginated_method_needs_a_response(tmp_path: Path) -> None:
+    text = mutate(("          symbol: {in: path, schema: {type: string}}\n        response: {$ref: \"#/schemas/Position\"}\n",
+                   "          page_token: {in: query, schema: {type: string}}\n        pagination: {}\n"),
+                  ("/positions/{symbol}", "/positions"))
+    assert diagnostics(tmp_path, text) == [
+        ("spec.yaml:32:21: error: a paginated method's 'response' must be a list (type: array) of the items "
+         "[bad-pagination]")
+    ]
+
+
 def test_recursive_allof(tmp_path: Path) -> None:
     schemas = '  A: {allOf: [{$ref: "#/schemas/B"}]}\n  B: {allOf: [{$ref: "#/schemas/A"}]}\n'
     text = mutate(("  Side:\n", schemas + "  Side:\n"))

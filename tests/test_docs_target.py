@@ -1,4 +1,5 @@
-"""The reference docs hold every fact of the seed documents (../shared/seeds) for cancel_position_instruction."""
+"""The reference docs hold every fact of the seed documents (../shared/seeds) for cancel_position_instruction, and say
+so when a method has no response body."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from tests.conftest import ROOT, SEEDS
 DOCS = ROOT / "generated" / "docs"
 SDK_SEED = next(SEEDS.glob("001_*.txt"), None)
 CLI_SEED = next(SEEDS.glob("000_*.txt"), None)
-pytestmark = pytest.mark.skipif(SDK_SEED is None or CLI_SEED is None, reason="seed documents not present")
+RUNTIME_DOCS = ROOT / "tests" / "golden" / "runtime" / "expected" / "docs"
+needs_seeds = pytest.mark.skipif(SDK_SEED is None or CLI_SEED is None, reason="seed documents not present")
 
 
 def normalized(text: str) -> str:
@@ -65,6 +67,7 @@ def our_section(page: str) -> str:
     return section((DOCS / page).read_text(), "cancel_position_instruction")
 
 
+@needs_seeds
 def test_sdk_reference_holds_every_fact_of_seed_001() -> None:
     assert SDK_SEED is not None
     seed = SDK_SEED.read_text()
@@ -77,6 +80,7 @@ def test_sdk_reference_holds_every_fact_of_seed_001() -> None:
     assert len(facts) >= 60
 
 
+@needs_seeds
 def test_cli_reference_holds_every_fact_of_seed_000() -> None:
     assert CLI_SEED is not None
     seed = CLI_SEED.read_text()
@@ -97,3 +101,14 @@ def test_index_links_every_method_in_both_references() -> None:
         assert (DOCS / page).is_file()
     assert "[../docs/api.md](../docs/api.md)" in (ROOT / "generated" / "python" / "README.md").read_text()
     assert "[../docs/api.md](../docs/api.md)" in (ROOT / "generated" / "cli" / "README.md").read_text()
+
+
+def test_a_method_without_a_response_body_says_so_in_both_references() -> None:
+    """`orders.cancel` of the runtime golden case declares no response."""
+    python = section((RUNTIME_DOCS / "python" / "orders.md").read_text(), "cancel")
+    assert "OrderCancelParams**kwargs) -> None`" in python
+    assert "### Returns\n\n`None`: a success response has no body.\n" in python
+    assert "client.orders.cancel(" in python and "response" not in python.split("### Example")[1]
+    cli = section((RUNTIME_DOCS / "cli" / "orders.md").read_text(), "cancel")
+    assert "### Returns\n\nNothing: a success response has no body, so the command prints nothing" in cli
+    assert not json_documents(cli)

@@ -459,6 +459,32 @@ def test_a_response_of_the_wrong_shape_still_raises(cs: Harness, server: Scripte
         cs.run(cancel(cs.client()))
 
 
+@pytest.mark.parametrize("reply", [Reply(204), Reply(200), Reply(200, "not json", {"Content-Type": "text/plain"}),
+                                   Reply(202, envelope({"ignored": True}))], ids=["204", "200-empty", "text", "json"])
+def test_a_method_without_a_response_body_returns_none(rf: Harness, server: ScriptedServer, reply: Reply) -> None:
+    """`orders.cancel` declares no response: whatever a success carries is ignored, never parsed."""
+    server.reply(reply)
+    assert rf.run(rf.client().orders.cancel("o-1", account_id=7)) is None
+    assert (server.seen[-1].method, server.seen[-1].path) == ("DELETE", "/v1/accounts/7/orders/o-1")
+
+
+def test_raw_response_of_a_method_without_a_body_parses_to_none(rf: Harness, server: ScriptedServer) -> None:
+    server.reply(Reply(204, b"", {"X-Request-Id": "r-204"}))
+    raw = rf.run(rf.client().orders.with_raw_response.cancel("o-1", account_id=7))
+    assert (raw.status_code, raw.headers["x-request-id"], raw.content) == (204, "r-204", b"")
+    assert raw.parse() is None
+
+
+def test_a_method_without_a_body_still_raises_on_error_statuses(rf: Harness, server: ScriptedServer) -> None:
+    server.reply(Reply(404, {"metadata": {"request_id": "r-404"}, "error": {"code": 404, "message": "No order"}}))
+    with pytest.raises(rf.sdk.NotFoundError) as caught:
+        rf.run(rf.client().orders.cancel("o-1", account_id=7))
+    assert (caught.value.request_id, caught.value.error_message) == ("r-404", "No order")
+    server.reply(Reply(503), Reply(204))  # and DELETE is retried like any idempotent method
+    assert rf.run(rf.client().orders.cancel("o-1", account_id=7)) is None
+    assert [s.method for s in server.seen[-2:]] == ["DELETE", "DELETE"]
+
+
 # --- pagination --------------------------------------------------------------------------------------------------
 
 

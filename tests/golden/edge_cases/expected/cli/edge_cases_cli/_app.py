@@ -54,6 +54,7 @@ class Command:
     help: str
     http: str
     options: tuple[Option, ...]
+    returns_body: bool = True  # False: a success response has no body, so the command prints nothing
 
     @property
     def has_body(self) -> bool:
@@ -79,7 +80,7 @@ def load_groups() -> tuple[Group, ...]:
 
 def _command_spec(command: dict[str, Any]) -> Command:
     options = tuple(Option(**{**o, "choices": tuple(o["choices"])}) for o in command["options"])
-    return Command(command["name"], command["method"], command["summary"], command["help"], command["http"], options)
+    return Command(**{**command, "options": options})
 
 
 def build(groups: tuple[Group, ...]) -> click.Group:
@@ -152,7 +153,9 @@ def _run(group: Group, command: Command, values: dict[str, Any]) -> None:
             _fail(f"the response does not match the API description: {error}")
         except APIConnectionError as error:
             _fail(f"{error} ({client.base_url})")
-        _emit(responses[-1], values["output_format"])
+        # Success without a body prints nothing, so scripts see clean output; raw still means the bytes as they came.
+        if command.returns_body or values["output_format"] == "raw":
+            _emit(responses[-1], values["output_format"])
 
 
 def _arguments(command: Command, values: dict[str, Any], body: Any) -> dict[str, Any]:

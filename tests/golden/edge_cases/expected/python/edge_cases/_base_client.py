@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 import httpx
 import pydantic
@@ -325,6 +325,7 @@ class SyncAPIClient(BaseClient):
     ) -> None:
         self.close()
 
+    @overload
     def request(
         self,
         cast_to: type[ModelT],
@@ -340,8 +341,44 @@ class SyncAPIClient(BaseClient):
         timeout: Timeout | Omit = omit,
         idempotent: bool = False,
         idempotency_header: str | None = None,
-    ) -> ModelT:
-        """Send one logical call (retried as configured) and parse its response into `cast_to`."""
+    ) -> ModelT: ...
+
+    @overload
+    def request(
+        self,
+        cast_to: None,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        body: object = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | Omit = omit,
+        idempotent: bool = False,
+        idempotency_header: str | None = None,
+    ) -> None: ...
+
+    def request(
+        self,
+        cast_to: type[ModelT] | None,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        body: object = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | Omit = omit,
+        idempotent: bool = False,
+        idempotency_header: str | None = None,
+    ) -> ModelT | None:
+        """Send one logical call (retried as configured) and parse its response into `cast_to`; `cast_to=None` is
+        a method without a response body, which returns None whatever a success response carries."""
         options = self._options(
             method,
             path,
@@ -355,6 +392,8 @@ class SyncAPIClient(BaseClient):
             idempotent=idempotent,
             idempotency_header=idempotency_header,
         )
+        if cast_to is None:
+            return self._call(options, _ignore_body)
         return self._call(options, functools.partial(self._parse, cast_to))
 
     def request_page(
@@ -499,6 +538,7 @@ class AsyncAPIClient(BaseClient):
     ) -> None:
         await self.close()
 
+    @overload
     async def request(
         self,
         cast_to: type[ModelT],
@@ -514,8 +554,44 @@ class AsyncAPIClient(BaseClient):
         timeout: Timeout | Omit = omit,
         idempotent: bool = False,
         idempotency_header: str | None = None,
-    ) -> ModelT:
-        """Send one logical call (retried as configured) and parse its response into `cast_to`."""
+    ) -> ModelT: ...
+
+    @overload
+    async def request(
+        self,
+        cast_to: None,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        body: object = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | Omit = omit,
+        idempotent: bool = False,
+        idempotency_header: str | None = None,
+    ) -> None: ...
+
+    async def request(
+        self,
+        cast_to: type[ModelT] | None,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        body: object = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | Omit = omit,
+        idempotent: bool = False,
+        idempotency_header: str | None = None,
+    ) -> ModelT | None:
+        """Send one logical call (retried as configured) and parse its response into `cast_to`; `cast_to=None` is
+        a method without a response body, which returns None whatever a success response carries."""
         options = self._options(
             method,
             path,
@@ -529,6 +605,8 @@ class AsyncAPIClient(BaseClient):
             idempotent=idempotent,
             idempotency_header=idempotency_header,
         )
+        if cast_to is None:
+            return await self._call(options, _ignore_body)
         return await self._call(options, functools.partial(self._parse, cast_to))
 
     async def request_page(
@@ -800,6 +878,10 @@ class AsyncAPIResource:
 
 def _json_bytes(body: object) -> bytes:
     return json.dumps(to_json(body), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _ignore_body(response: httpx.Response) -> None:
+    """The parse step of a method without a response body: a success is all there is to it."""
 
 
 def _error_body(response: httpx.Response) -> object:

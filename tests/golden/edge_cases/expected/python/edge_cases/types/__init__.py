@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .widget import Widget
     from .widget_create_params import WidgetCreateParams
     from .widget_create_response import WidgetCreateResponse
+    from .widget_delete_params import WidgetDeleteParams
     from .widget_get_params import WidgetGetParams
     from .widget_get_response import WidgetGetResponse, WidgetGetResponseData
     from .widget_list import WidgetList
@@ -62,6 +63,7 @@ __all__ = [
     "Widget",
     "WidgetCreateParams",
     "WidgetCreateResponse",
+    "WidgetDeleteParams",
     "WidgetGetParams",
     "WidgetGetResponse",
     "WidgetGetResponseData",
@@ -97,6 +99,7 @@ _MODULES = {
     "Widget": ".widget",
     "WidgetCreateParams": ".widget_create_params",
     "WidgetCreateResponse": ".widget_create_response",
+    "WidgetDeleteParams": ".widget_delete_params",
     "WidgetGetParams": ".widget_get_params",
     "WidgetGetResponse": ".widget_get_response",
     "WidgetGetResponseData": ".widget_get_response",

@@ -164,6 +164,25 @@ class OrdersResource(SyncAPIResource):
             timeout=timeout,
         )
 
+    def cancel(
+        self,
+        order_id: str,
+        *,
+        account_id: int,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> None:
+        """No response body: a success returns None."""
+        return self._client.request(
+            None,
+            "DELETE",
+            "/v1/accounts/" + _path_param("account_id", account_id) + "/orders/" + _path_param("order_id", order_id),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class OrdersResourceWithRawResponse:
     """`OrdersResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -175,6 +194,7 @@ class OrdersResourceWithRawResponse:
         self.create = to_raw_response_wrapper(resource.create)
         self.replace = to_raw_response_wrapper(resource.replace)
         self.submit = to_raw_response_wrapper(resource.submit)
+        self.cancel = to_raw_response_wrapper(resource.cancel)
 
 
 class AsyncOrdersResource(AsyncAPIResource):
@@ -311,6 +331,25 @@ class AsyncOrdersResource(AsyncAPIResource):
             timeout=timeout,
         )
 
+    async def cancel(
+        self,
+        order_id: str,
+        *,
+        account_id: int,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> None:
+        """No response body: a success returns None."""
+        return await self._client.request(
+            None,
+            "DELETE",
+            "/v1/accounts/" + _path_param("account_id", account_id) + "/orders/" + _path_param("order_id", order_id),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class AsyncOrdersResourceWithRawResponse:
     """`AsyncOrdersResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -322,3 +361,4 @@ class AsyncOrdersResourceWithRawResponse:
         self.create = async_to_raw_response_wrapper(resource.create)
         self.replace = async_to_raw_response_wrapper(resource.replace)
         self.submit = async_to_raw_response_wrapper(resource.submit)
+        self.cancel = async_to_raw_response_wrapper(resource.cancel)

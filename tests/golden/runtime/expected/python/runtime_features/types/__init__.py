@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from .api_error import APIError
     from .base_response import BaseResponse
     from .order import Order
+    from .order_cancel_params import OrderCancelParams
     from .order_create_params import OrderCreateParams
     from .order_create_response import OrderCreateResponse
     from .order_list import OrderList
@@ -28,6 +29,7 @@ __all__ = [
     "APIError",
     "BaseResponse",
     "Order",
+    "OrderCancelParams",
     "OrderCreateParams",
     "OrderCreateResponse",
     "OrderList",
@@ -48,6 +50,7 @@ _MODULES = {
     "APIError": ".api_error",
     "BaseResponse": ".base_response",
     "Order": ".order",
+    "OrderCancelParams": ".order_cancel_params",
     "OrderCreateParams": ".order_create_params",
     "OrderCreateResponse": ".order_create_response",
     "OrderList": ".order_list",

@@ -137,6 +137,26 @@ class WidgetsResource(SyncAPIResource):
             timeout=timeout,
         )
 
+    def delete(
+        self,
+        widget_id: str,
+        *,
+        force: bool | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> None:
+        """Without 'response' a success response has no body and the method returns None."""
+        return self._client.request(
+            None,
+            "DELETE",
+            "/widgets/" + _path_param("widget_id", widget_id),
+            query={"force": force},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class WidgetsResourceWithRawResponse:
     """`WidgetsResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -146,6 +166,7 @@ class WidgetsResourceWithRawResponse:
         self.list = to_raw_response_wrapper(resource.list)
         self.create = to_raw_response_wrapper(resource.create)
         self.get = to_raw_response_wrapper(resource.get)
+        self.delete = to_raw_response_wrapper(resource.delete)
 
     @cached_property
     def parts(self) -> PartsResourceWithRawResponse:
@@ -259,6 +280,26 @@ class AsyncWidgetsResource(AsyncAPIResource):
             timeout=timeout,
         )
 
+    async def delete(
+        self,
+        widget_id: str,
+        *,
+        force: bool | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> None:
+        """Without 'response' a success response has no body and the method returns None."""
+        return await self._client.request(
+            None,
+            "DELETE",
+            "/widgets/" + _path_param("widget_id", widget_id),
+            query={"force": force},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class AsyncWidgetsResourceWithRawResponse:
     """`AsyncWidgetsResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -268,6 +309,7 @@ class AsyncWidgetsResourceWithRawResponse:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get = async_to_raw_response_wrapper(resource.get)
+        self.delete = async_to_raw_response_wrapper(resource.delete)
 
     @cached_property
     def parts(self) -> AsyncPartsResourceWithRawResponse:
