@@ -141,6 +141,12 @@ class Param:
     example: Any  # JSON value: the spec's example, else a placeholder built from the type
     cli_kind: str  # how the CLI parses the flag: str | int | float | bool | choice | json
     choices: tuple[str, ...] = ()
+    comma_separated: bool = False  # an array query parameter sent as one entry, ids=a,b (spec: array_format: comma)
+
+    @property
+    def query_code(self) -> Code:
+        """What the request's query dict holds for this parameter: the argument, marked for comma-joining."""
+        return Code(f"_comma_separated({self.name})" if self.comma_separated else self.name)
 
     @property
     def example_code(self) -> Code:
@@ -670,6 +676,8 @@ class _Builder:
                 imports |= method.pagination.item.imports
             if method.located("path"):
                 imports.add(("_utils", "path_param as _path_param"))
+            if any(p.comma_separated for p in method.params):
+                imports.add(("_utils", "comma_separated as _comma_separated"))
             if method.located("body"):
                 imports.add(("collections.abc", "Mapping"))
             for param in method.params:
@@ -790,6 +798,7 @@ class _Builder:
             example=spec["example"] if "example" in spec else self._example(spec["schema"], wire),
             cli_kind=self._cli_kind(spec["schema"]),
             choices=tuple(v for v in self._resolve(spec["schema"]).get("enum") or () if isinstance(v, str)),
+            comma_separated=spec.get("array_format") == "comma",
         )
 
     def _cli_kind(self, schema: dict[str, Any]) -> str:
@@ -1033,9 +1042,18 @@ def _import_lines(module: str, needed: set[tuple[str, str]]) -> tuple[Code, ...]
         if lines:
             lines.append(Code(""))
         for source in group:
-            names = ", ".join(sorted(by_module[local.get(source, source)], key=import_order))
-            lines.append(Code(f"from {source} import {names}"))
+            lines += [Code(f"from {source} import {', '.join(names)}")
+                      for names in _import_statements(by_module[local.get(source, source)])]
     return tuple(lines)
+
+
+def _import_statements(names: set[str]) -> list[list[str]]:
+    """The names imported from one module, grouped as ruff's isort writes them: the plain names on one line, each
+    `name as alias` on a line of its own, the lines in the order of their first names."""
+    ordered = sorted(names, key=import_order)
+    plain = [name for name in ordered if " as " not in name]
+    statements = ([plain] if plain else []) + [[name] for name in ordered if " as " in name]
+    return sorted(statements, key=lambda members: import_order(members[0]))
 
 
 def import_order(name: str) -> tuple[int, str, str]:

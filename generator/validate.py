@@ -449,12 +449,8 @@ class _Semantics:
             hint = did_you_mean(token, [n for n, p in params.items() if p.get("in") == "query"])
             self.error(path + ("pagination",), "bad-pagination",
                        f"the page token parameter '{token}' must be declared in 'params' with 'in: query'{hint}")
-        response: Any = method.get("response") or {}
-        for _ in range(20):
-            if not isinstance(response, dict) or "$ref" not in response:
-                break
-            response = self.schemas.get(response["$ref"][len(REF_PREFIX):])
-        if isinstance(response, dict) and response.get("type") != "array":
+        response = self._target(method.get("response") or {})
+        if response is not None and response.get("type") != "array":
             self.error(path + ("pagination",), "bad-pagination",
                        "a paginated method's 'response' must be a list (type: array) of the items")
 
@@ -477,12 +473,37 @@ class _Semantics:
                        key=True)
         if param.get("root") and root_count > 1:
             self.error(path + ("root",), "bad-root", "only one body parameter can be the 'root' of the body")
+        if "array_format" in param:
+            self._check_array_format(path + ("array_format",), where, param["schema"])
 
-    def _is_scalar(self, schema: dict[str, Any], depth: int = 0) -> bool:
-        if "$ref" in schema:
-            target = self.schemas.get(schema["$ref"][len(REF_PREFIX):])
-            return target is None or depth > 20 or self._is_scalar(target, depth + 1)
-        return schema.get("type") in SCALAR_TYPES or (schema.get("type") is None and bool(schema.get("enum")))
+    def _check_array_format(self, path: JsonPath, where: str, schema: dict[str, Any]) -> None:
+        """How an array's items go into a query string: meaningless anywhere else."""
+        if where != "query":
+            self.error(path, "bad-array-format", "'array_format' applies only to 'in: query' parameters")
+        elif not self._is_array(schema):
+            self.error(path, "bad-array-format", "'array_format' applies only to array parameters (type: array)")
+
+    # A reference that leads nowhere is reported on its own; these checks give it the benefit of the doubt.
+
+    def _is_scalar(self, schema: dict[str, Any]) -> bool:
+        target = self._target(schema)
+        return target is None or target.get("type") in SCALAR_TYPES or (
+            target.get("type") is None and bool(target.get("enum")))
+
+    def _is_array(self, schema: dict[str, Any]) -> bool:
+        target = self._target(schema)
+        return target is None or target.get("type") == "array"
+
+    def _target(self, schema: dict[str, Any]) -> dict[str, Any] | None:
+        """The schema a chain of $refs ends at; None where it leads nowhere (a missing name, a cycle)."""
+        for _ in range(20):
+            if "$ref" not in schema:
+                return schema
+            found = self.schemas.get(schema["$ref"][len(REF_PREFIX):])
+            if not isinstance(found, dict):
+                return None
+            schema = found
+        return None
 
 
 def _walk(path: JsonPath, schema: Any) -> Iterator[tuple[JsonPath, dict[str, Any]]]:

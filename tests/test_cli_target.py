@@ -211,3 +211,13 @@ def test_a_method_without_a_response_body_still_reports_errors_and_raw_bytes(ser
     raw = golden_cli("runtime", server, "orders", "cancel", "--account-id", "7", "--order-id", "o-1",
                      "--format", "raw")
     assert (raw.returncode, raw.stdout) == (0, "bytes as they came")
+
+
+def test_array_options_are_sent_as_the_spec_says(server: ScriptedServer) -> None:
+    """`--status` is repeated in the query, `--ids` (array_format: comma) one comma-separated entry."""
+    server.reply(Reply(200, {"metadata": {"request_id": "r"}, "data": []}))
+    result = golden_cli("runtime", server, "orders", "list", "--account-id", "7", "--status", '["NEW", "FILLED"]',
+                        "--ids", '["a", "b,c"]')
+
+    assert result.returncode == 0, result.stderr
+    assert server.seen[-1].path == "/v1/accounts/7/orders?status=NEW&status=FILLED&ids=a,b%2Cc"

@@ -555,6 +555,15 @@ def test_a_paginated_method_needs_a_response(tmp_path: Path) -> None:
     ]
 
 
+def test_misspelt_array_format(tmp_path: Path) -> None:
+    tags = "          tags: {in: query, array_format: comas, schema: {type: array, items: {type: string}}}\n"
+    body = "          symbol: {in: body, required: true, schema: {type: string}}\n"
+    text = mutate((body, body + tags))
+    assert diagnostics(tmp_path, text) == [
+        "spec.yaml:38:43: error: 'comas' is not one of 'repeat', 'comma'; did you mean 'comma'? [bad-value]"
+    ]
+
+
 def test_recursive_allof(tmp_path: Path) -> None:
     schemas = '  A: {allOf: [{$ref: "#/schemas/B"}]}\n  B: {allOf: [{$ref: "#/schemas/A"}]}\n'
     text = mutate(("  Side:\n", schemas + "  Side:\n"))

@@ -504,6 +504,38 @@ def test_pagination_walks_three_pages(rf: Harness, server: ScriptedServer) -> No
     ]
 
 
+def test_array_query_parameters_go_repeated_or_comma_separated(rf: Harness, server: ScriptedServer) -> None:
+    """`status` is repeated (the default), `ids` has `array_format: comma`: its separators stay literal commas and a
+    comma inside an item is percent-encoded. The next page is asked for with the same items."""
+    server.reply(Reply(200, envelope([order("a")], next_page_token="t2")), Reply(200, envelope([order("b")])))
+    page = rf.run(rf.client().orders.list(7, status=["NEW", "FILLED"], ids=iter(["a,1", "b c", "é/"])))
+    assert [o.id for o in rf.collect(page)] == ["a", "b"]
+    assert [s.path for s in server.seen] == [
+        "/v1/accounts/7/orders?status=NEW&status=FILLED&ids=a%2C1,b+c,%C3%A9%2F",
+        "/v1/accounts/7/orders?page_token=t2&status=NEW&status=FILLED&ids=a%2C1,b+c,%C3%A9%2F",
+    ]
+
+
+def test_empty_and_single_item_arrays_in_the_query(rf: Harness, server: ScriptedServer) -> None:
+    server.reply(Reply(200, envelope([])))
+    client = rf.client()
+    rf.run(client.orders.list(7, status=[], ids=[]))
+    rf.run(client.orders.list(7, status=["NEW"], ids=["x"]))
+    assert [s.path for s in server.seen] == ["/v1/accounts/7/orders", "/v1/accounts/7/orders?status=NEW&ids=x"]
+
+
+def test_a_callers_client_adds_its_default_params(rf: Harness, server: ScriptedServer) -> None:
+    """httpx would put a client's own `params` in place of a query already in the URL; both must arrive."""
+    http = (httpx.AsyncClient if rf.is_async else httpx.Client)(params={"tenant": "t 1"})
+    rf.http_clients.append(http)
+    server.reply(Reply(200, envelope([])))
+    client = rf.client(http_client=http)
+    rf.run(client.orders.list(7, ids=["a", "b"]))
+    rf.run(client.orders.list(7))
+    assert [s.path for s in server.seen] == ["/v1/accounts/7/orders?tenant=t+1&ids=a,b",
+                                             "/v1/accounts/7/orders?tenant=t+1"]
+
+
 def test_pages_step_one_at_a_time(rf: Harness, server: ScriptedServer) -> None:
     server.reply(
         Reply(200, {"metadata": {"request_id": "1", "next_page_token": "c2"}, "data": [{"id": "f1"}]}),

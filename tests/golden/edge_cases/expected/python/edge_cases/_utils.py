@@ -4,17 +4,15 @@ import datetime
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import pydantic
 
 from ._types import Omit
 
-__all__ = ["LOG_ENV", "path_param", "setup_logging", "to_json", "to_query"]
+__all__ = ["LOG_ENV", "CommaSeparated", "comma_separated", "path_param", "setup_logging", "to_json", "to_query"]
 
 LOG_ENV = "EDGE_CASES_LOG"
-
-QueryValue = str | int | float | list[str | int | float]
 
 
 def path_param(name: str, value: object) -> str:
@@ -42,27 +40,49 @@ def to_json(value: object) -> object:
     return value
 
 
-def to_query(params: Mapping[str, object]) -> dict[str, QueryValue]:
-    """Query parameters as httpx takes them; omitted and None values are left out (a query has no null)."""
-    query: dict[str, QueryValue] = {}
+class CommaSeparated:
+    """The items of an array query parameter, sent as one comma-separated entry (`ids=a,b`)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[object]) -> None:
+        self.items = tuple(items)  # once: a retry or the next page sends the same items again
+
+
+def comma_separated(value: Iterable[object] | Omit | None) -> CommaSeparated | Omit | None:
+    """An array argument marked for `to_query` to join with commas; left out (omit, None) stays left out."""
+    if isinstance(value, Omit) or value is None:
+        return value
+    return CommaSeparated(value)
+
+
+def to_query(params: Mapping[str, object]) -> str:
+    """The encoded query string. Omitted and None values are left out (a query has no null); an array is one entry
+    per item (`ids=a&ids=b`), a `CommaSeparated` one entry of its items joined by commas (`ids=a,b`; a comma inside
+    an item is percent-encoded, so it cannot split it). Values are form-encoded as httpx encodes `params`."""
+    entries: list[str] = []
     for key, value in params.items():
         if isinstance(value, Omit) or value is None:
             continue
-        if isinstance(value, (list, tuple)):
-            query[key] = [_scalar(item) for item in value]
+        name = _encode(key) + "="
+        if isinstance(value, CommaSeparated):
+            if value.items:  # no items: left out, as an empty repeated array is
+                entries.append(name + ",".join(_encode(item) for item in value.items))
+        elif isinstance(value, (list, tuple)):
+            entries += [name + _encode(item) for item in value]
         else:
-            query[key] = _scalar(value)
-    return query
+            entries.append(name + _encode(value))
+    return "&".join(entries)
 
 
-def _scalar(value: object) -> str | int | float:
+def _encode(value: object) -> str:
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    if isinstance(value, (str, int, float)):
-        return value
-    return str(value)
+        text = "true" if value else "false"
+    elif isinstance(value, (datetime.datetime, datetime.date)):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return quote_plus(text, safe="")
 
 
 def setup_logging() -> None:

@@ -197,20 +197,21 @@ class BaseClient:
     ) -> httpx.Request:
         timeout = self.timeout if isinstance(options.timeout, Omit) else options.timeout
         content = None if isinstance(options.body, Omit) else _json_bytes(options.body)
-        params = to_query(options.query) or None
-        if http_client is not None:  # the caller's client: its own headers, cookies and auth apply too
-            return http_client.build_request(
+        url = self.base_url + options.path
+        query = to_query(options.query)  # encoded here: httpx would percent-encode the commas of `ids=a,b`
+        if http_client is not None:  # the caller's client: its own headers, cookies, auth and params apply too
+            request = http_client.build_request(
                 options.method,
-                self.base_url + options.path,
-                params=params,
+                url,
                 headers=options.headers,
                 content=content,
                 timeout=timeout,
             )
+            request.url = _add_query(request.url, query)
+            return request
         return httpx.Request(
             options.method,
-            self.base_url + options.path,
-            params=params,
+            f"{url}?{query}" if query else url,
             headers=options.headers,
             content=content,
             extensions={"timeout": httpx.Timeout(timeout).as_dict()},
@@ -878,6 +879,15 @@ class AsyncAPIResource:
 
 def _json_bytes(body: object) -> bytes:
     return json.dumps(to_json(body), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _add_query(url: httpx.URL, query: str) -> httpx.URL:
+    """`url` with `query` after the query it has: a caller's client puts its own default params there, and would
+    put them in place of a query already in the URL."""
+    if not query:
+        return url
+    own = url.query.decode("ascii")
+    return url.copy_with(query=(f"{own}&{query}" if own else query).encode("ascii"))
 
 
 def _ignore_body(response: httpx.Response) -> None:

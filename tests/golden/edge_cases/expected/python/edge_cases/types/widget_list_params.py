@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
@@ -35,3 +36,6 @@ class WidgetListParams(TypedDict, total=False):
     """Named like the CLI's --api-key."""
 
     priority: Priority
+
+    tag_ids: Iterable[str] | None
+    """A comma-separated array that may be null."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from .._base_client import (
@@ -14,12 +14,14 @@ from .._base_client import (
     to_raw_response_wrapper,
 )
 from .._types import Headers, Omit, Query, Timeout, omit
+from .._utils import comma_separated as _comma_separated
 from .._utils import path_param as _path_param
 from ..types.order import Order
 from ..types.order_create_response import OrderCreateResponse
 from ..types.order_list_fills_response import OrderListFillsResponse, OrderListFillsResponseData
 from ..types.order_list_response import OrderListResponse
 from ..types.order_replace_response import OrderReplaceResponse
+from ..types.order_status import OrderStatus
 from ..types.order_submit_response import OrderSubmitResponse
 
 __all__ = [
@@ -44,6 +46,8 @@ class OrdersResource(SyncAPIResource):
         *,
         page_token: str | Omit = omit,
         page_size: int | Omit = omit,
+        status: Iterable[OrderStatus] | Omit = omit,
+        ids: Iterable[str] | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
@@ -52,6 +56,8 @@ class OrdersResource(SyncAPIResource):
 
         Args:
           page_token: Token of the page to fetch.
+          status: One entry per status: status=NEW&status=FILLED.
+          ids: One comma-separated entry: ids=a,b.
 
         Returns the first page; `for` over it yields the items of every page, fetched as needed.
         """
@@ -62,7 +68,7 @@ class OrdersResource(SyncAPIResource):
             "/v1/accounts/" + _path_param("account_id", account_id) + "/orders",
             token_param="page_token",
             next_token=("metadata", "next_page_token"),
-            query={"page_token": page_token, "page_size": page_size},
+            query={"page_token": page_token, "page_size": page_size, "status": status, "ids": _comma_separated(ids)},
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -211,6 +217,8 @@ class AsyncOrdersResource(AsyncAPIResource):
         *,
         page_token: str | Omit = omit,
         page_size: int | Omit = omit,
+        status: Iterable[OrderStatus] | Omit = omit,
+        ids: Iterable[str] | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
@@ -219,6 +227,8 @@ class AsyncOrdersResource(AsyncAPIResource):
 
         Args:
           page_token: Token of the page to fetch.
+          status: One entry per status: status=NEW&status=FILLED.
+          ids: One comma-separated entry: ids=a,b.
 
         Returns the first page; `async for` over it yields the items of every page, fetched as needed.
         """
@@ -229,7 +239,7 @@ class AsyncOrdersResource(AsyncAPIResource):
             "/v1/accounts/" + _path_param("account_id", account_id) + "/orders",
             token_param="page_token",
             next_token=("metadata", "next_page_token"),
-            query={"page_token": page_token, "page_size": page_size},
+            query={"page_token": page_token, "page_size": page_size, "status": status, "ids": _comma_separated(ids)},
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,

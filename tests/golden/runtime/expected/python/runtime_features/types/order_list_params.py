@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from typing_extensions import Required, TypedDict
+
+from .order_status import OrderStatus
 
 __all__ = ["OrderListParams"]
 
@@ -15,3 +19,9 @@ class OrderListParams(TypedDict, total=False):
     """Token of the page to fetch."""
 
     page_size: int
+
+    status: Iterable[OrderStatus]
+    """One entry per status: status=NEW&status=FILLED."""
+
+    ids: Iterable[str]
+    """One comma-separated entry: ids=a,b."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..._types import Headers, Omit, Query, Timeout, omit
+from ..._utils import comma_separated as _comma_separated
 from ..._utils import path_param as _path_param
 from ...types.new_widget_param import NewWidgetParam
 from ...types.priority import Priority
@@ -58,6 +59,7 @@ class WidgetsResource(SyncAPIResource):
         format: Literal["json", "csv"] | Omit = omit,
         api_key: str | Omit = omit,
         priority: Priority | Omit = omit,
+        tag_ids: Iterable[str] | None | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
@@ -69,6 +71,7 @@ class WidgetsResource(SyncAPIResource):
           x_request_id: A header parameter.
           format: Named like the CLI's --format | a pipe.
           api_key: Named like the CLI's --api-key.
+          tag_ids: A comma-separated array that may be null.
         """
         return self._client.request(
             WidgetListResponse,
@@ -83,6 +86,7 @@ class WidgetsResource(SyncAPIResource):
                 "format": format,
                 "api_key": api_key,
                 "priority": priority,
+                "tag ids": _comma_separated(tag_ids),
             },
             headers={"X-Request-ID": x_request_id},
             extra_headers=extra_headers,
@@ -201,6 +205,7 @@ class AsyncWidgetsResource(AsyncAPIResource):
         format: Literal["json", "csv"] | Omit = omit,
         api_key: str | Omit = omit,
         priority: Priority | Omit = omit,
+        tag_ids: Iterable[str] | None | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
@@ -212,6 +217,7 @@ class AsyncWidgetsResource(AsyncAPIResource):
           x_request_id: A header parameter.
           format: Named like the CLI's --format | a pipe.
           api_key: Named like the CLI's --api-key.
+          tag_ids: A comma-separated array that may be null.
         """
         return await self._client.request(
             WidgetListResponse,
@@ -226,6 +232,7 @@ class AsyncWidgetsResource(AsyncAPIResource):
                 "format": format,
                 "api_key": api_key,
                 "priority": priority,
+                "tag ids": _comma_separated(tag_ids),
             },
             headers={"X-Request-ID": x_request_id},
             extra_headers=extra_headers,
