@@ -8,10 +8,12 @@ What maps to what:
   (`nullable: true`, `type: [x, "null"]`, a `{type: "null"}` member of `oneOf`/`anyOf`, `null` in an `enum`) ->
   `nullable: true`; `const` -> a one-value `enum`; single-member `oneOf`/`anyOf`/`allOf` are unwrapped.
 - Success responses written as `allOf: [{$ref: Envelope}, {properties: {data: ...}}]` -> the spec's `envelope`
-  (the schema most responses are wrapped in) and each method's `response` (the typed `data`).
+  (the schema most responses are wrapped in) and each method's `response` (the typed `data`); an operation whose
+  success responses have no body at all -> a method without `response` (it returns None).
 - Operations -> methods: `/v1/...` -> resource `v1`, the first tag -> a resource under it (`Instrument Data` ->
-  `instrument_data`), `operationId` -> the method name; path- and operation-level parameters -> `params`; a JSON
-  object request body -> one `in: body` parameter per property, any other body -> a `root` body parameter `body`.
+  `instrument_data`), `operationId` -> the method name; path- and operation-level parameters -> `params` (a query
+  array of `style: form, explode: false` -> `array_format: comma`); a JSON object request body -> one `in: body`
+  parameter per property, any other body -> a `root` body parameter `body`.
 - An overrides file (`--config`) renames types, methods, resources and path/body parameters, moves methods into
   (sub-)resources and marks pagination ([OVERRIDES] below).
 
@@ -747,7 +749,9 @@ class _Importer:
             method["pagination"] = override["pagination"] if isinstance(override["pagination"], dict) else {}
         if params:
             method["params"] = params
-        method["response"] = self._response(operation, path)
+        response = self._response(operation, path)
+        if response is not None:
+            method["response"] = response
         return method
 
     def _path_params(self, params: dict[str, Any], route: str, path: JsonPath) -> dict[str, Any]:
@@ -768,13 +772,23 @@ class _Importer:
         return params
 
     def _scalar(self, schema: dict[str, Any]) -> bool:
+        schema = self._referenced(schema)
+        if "allOf" in schema or "properties" in schema:
+            return False
+        return schema.get("type") in SCALAR_TYPES or ("enum" in schema and "type" not in schema)
+
+    def _is_array(self, schema: dict[str, Any]) -> bool:
+        kind = self._referenced(schema).get("type")
+        return kind == "array" or (isinstance(kind, list) and "array" in kind)  # 3.1: [array, "null"]
+
+    def _referenced(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """`schema` (ours), or the document's schema its chain of `$ref`s ends at; {} where it leads nowhere."""
         for _ in range(20):
             if "$ref" not in schema:
-                break
+                return schema
             source = next((k for k, v in self.names.items() if "#/schemas/" + v == schema["$ref"]), None)
             schema = self._mapping(self.source_schemas.get(source)) if source else {}
-            schema = {"type": "array"} if "allOf" in schema or "properties" in schema else schema
-        return schema.get("type") in SCALAR_TYPES or ("enum" in schema and "type" not in schema)
+        return {}
 
     def _operation_security(self, security: Any, path: JsonPath) -> None:
         names = sorted({n for r in _list(security) if isinstance(r, dict) for n in r})
@@ -829,10 +843,12 @@ class _Importer:
             self.warn(path + ("content",), f"parameter '{name}' serialized as {media_type} is sent as a plain value")
             schema_node, schema_path = self._mapping(media).get("schema"), path + ("content", str(media_type), "schema")
         schema = self.schema(schema_node if schema_node is not None else {}, schema_path)
-        self._param_style(name, where, param, schema, path)
+        array_format = self._array_format(name, where, param, schema, path)
         out: dict[str, Any] = {"in": where}
         if param.get("required") is True and where != "path":
             out["required"] = True
+        if array_format:
+            out["array_format"] = array_format
         description = param.get("description") or schema.pop("description", None)
         if description:
             out["description"] = str(description).strip()
@@ -842,23 +858,24 @@ class _Importer:
         out["schema"] = schema
         return out
 
-    def _param_style(self, name: str, where: str, param: dict[str, Any], schema: dict[str, Any],
-                     path: JsonPath) -> None:
+    def _array_format(self, name: str, where: str, param: dict[str, Any], schema: dict[str, Any],
+                      path: JsonPath) -> str | None:
+        """'comma' for a query array of style form that is not exploded (ids=a,b); None for the default, one entry
+        per item (ids=a&ids=b). A style the spec format cannot say is a warning."""
         style = param.get("style", "form" if where == "query" else "simple")
         explode = param.get("explode", style == "form")
-        is_array = schema.get("type") == "array"
-        if where == "query" and is_array and not explode:
-            self.warn(path, f"query parameter '{name}' is a comma-separated array (explode: false); the SDK sends "
-                      "one entry per item (name=a&name=b)", "param-style")
-        elif (where == "query" and style != "form") or (where != "query" and style != "simple"):
+        for key in ("allowReserved", "allowEmptyValue"):
+            if param.get(key):
+                self.warn(path + (key,), f"'{key}' cannot be expressed; dropped")
+        if (where == "query" and style != "form") or (where != "query" and style != "simple"):
             self.warn(path + ("style",), f"parameter style '{style}' cannot be expressed; sent as style "
                       f"{'form' if where == 'query' else 'simple'}", "param-style")
         elif where == "query" and _is_object(schema):
             self.warn(path, f"object query parameter '{name}' cannot be expressed exactly; sent as its string form",
                       "param-style")
-        for key in ("allowReserved", "allowEmptyValue"):
-            if param.get(key):
-                self.warn(path + (key,), f"'{key}' cannot be expressed; dropped")
+        elif where == "query" and explode is False and self._is_array(schema):
+            return "comma"
+        return None
 
     def _body(self, operation: dict[str, Any], path: JsonPath, taken: dict[str, Any]) -> dict[str, Any]:
         if "requestBody" not in operation:
@@ -931,17 +948,23 @@ class _Importer:
 
     # responses ---------------------------------------------------------------------------------------------------
 
-    def _response(self, operation: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+    def _response(self, operation: dict[str, Any], path: JsonPath) -> dict[str, Any] | None:
+        """The method's `response`: the data schema of its JSON success responses; None when no success response
+        has a body (the method returns None)."""
         responses = self._mapping(operation.get("responses"))
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
         if not codes:
             self.warn(path + ("responses",), "no 2xx response; the method's data is read as 'any value'",
                       "no-response")
             return {}
-        chosen: dict[str, Any] | None = None
+        successes = []
         for code in codes:
             response, response_path = self._deref(responses[code], path + ("responses", code))
-            content = self._mapping(self._mapping(response).get("content"))
+            successes.append((code, self._mapping(self._mapping(response).get("content")), response_path))
+        if not any(content for _, content, _ in successes):
+            return None
+        chosen: dict[str, Any] | None = None
+        for code, content, response_path in successes:
             media = self._json_media(content)
             if media is None:
                 what = "no body" if not content else f"a {', '.join(content)} body"

@@ -141,6 +141,30 @@ def test_a_clean_document_passes_strict(tmp_path: Path) -> None:
     assert result.returncode == 1 and "[no-envelope]" in result.stderr
 
 
+def test_success_responses_without_a_body(tmp_path: Path) -> None:
+    """No success response with a body: a method without `response`. One with a body beside one without: the body's
+    schema, and a warning for the other (the SDK would fail to parse its empty body)."""
+    envelope = {"allOf": [{"$ref": "#/components/schemas/Envelope"},
+                          {"type": "object", "properties": {"data": {"type": "string"}}}]}
+    document = {
+        "openapi": "3.0.0", "info": {"title": "Tiny", "version": "1"}, "servers": [{"url": "https://t.example"}],
+        "components": {"schemas": {"Envelope": {"type": "object", "properties": {"request_id": {"type": "string"}}}}},
+        "paths": {"/things/{id}": {
+            "delete": {"operationId": "deleteThing", "responses": {"204": {"description": "Gone."},
+                                                                   "404": {"description": "Not there."}}},
+            "put": {"operationId": "putThing", "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": envelope}}},
+                "204": {"description": "unchanged"}}}}},
+    }
+    source = tmp_path / "tiny.json"
+    source.write_text(json.dumps(document))
+    result = import_openapi(source)
+    methods = result.spec["resources"]["things"]["methods"]
+    assert "response" not in methods["delete_thing"] and methods["put_thing"]["response"] == {"type": "string"}
+    assert [(w.code, w.message.split(": ", 1)[0]) for w in result.warnings if "no body" in w.message] == [
+        ("no-response", "#/paths/~1things~1{id}/put/responses/204")]
+
+
 def test_exit_codes(tmp_path: Path) -> None:
     usage = subprocess.run([str(CLIENTGEN), "import-openapi", "x.yaml"], check=False, capture_output=True, text=True)
     assert usage.returncode == 2 and "--output" in usage.stderr
