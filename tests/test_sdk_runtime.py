@@ -217,6 +217,25 @@ def test_503_then_200_is_retried_once_and_succeeds(cs: Harness, server: Scripted
     assert len(server.seen) == 2
 
 
+@pytest.mark.parametrize("own_http_client", [False, True])
+def test_the_async_client_retries_under_trio(clear_street: Any, server: ScriptedServer, own_http_client: bool) -> None:
+    """Backoff sleeps through anyio, so an async client retries under trio as it does under asyncio."""
+    import trio
+
+    server.reply(Reply(503, "busy"), Reply(200, SEED_ENVELOPE))
+
+    async def main() -> Any:
+        http = httpx.AsyncClient() if own_http_client else None
+        async with clear_street.AsyncClearStreet(api_key=API_KEY, base_url=server.url, http_client=http, **FAST) as c:
+            response = await c.v1.positions.cancel_position_instruction(INSTRUCTION_ID, account_id=0)
+        if http is not None:
+            await http.aclose()
+        return response
+
+    assert trio.run(main).data.status == "SENT"
+    assert len(server.seen) == 2
+
+
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 504])
 def test_retried_statuses_until_retries_run_out(cs: Harness, server: ScriptedServer, status: int) -> None:
     server.reply(Reply(status, {"metadata": {"request_id": "r"}, "error": {"code": status, "message": "x"}}))
@@ -633,7 +652,7 @@ def test_the_package_is_vendorable(sdk_root: Path) -> None:
     outside, and loggers named by module; so the package can be copied under any name."""
     import ast
 
-    allowed = set(sys.stdlib_module_names) | {"httpx", "pydantic", "typing_extensions", "urllib3"}
+    allowed = set(sys.stdlib_module_names) | {"anyio", "httpx", "pydantic", "typing_extensions", "urllib3"}
     package = sdk_root / "python" / "clear_street"
     for path in package.rglob("*.py"):
         tree = ast.parse(path.read_text())

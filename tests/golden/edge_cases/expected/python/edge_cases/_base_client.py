@@ -848,9 +848,11 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 
 async def _async_sleep(seconds: float) -> None:
-    import asyncio  # imported when first needed: it is the largest part of the import time otherwise
+    # anyio (which httpx runs on) sleeps under asyncio and trio alike; imported when first needed, as it is
+    # the largest part of the import time otherwise.
+    import anyio
 
-    await asyncio.sleep(seconds)
+    await anyio.sleep(seconds)
 
 
 def _connection_error(options: RequestOptions, wire: Wire, exc: httpx.TransportError) -> APIConnectionError:
