@@ -61,6 +61,7 @@ class ModelDef:
     fields: tuple[Field, ...]
     base: str = "BaseModel"
     kind: str = "model"
+    lenient_fields: tuple[str, ...] = ()  # fields whose value may be an enum value (see _models.lenient_enums)
 
 
 @dataclass(frozen=True)
@@ -484,6 +485,8 @@ class _Builder:
         for definition in definitions:
             if isinstance(definition, ModelDef):
                 needed.add(_base_import(definition.base))
+                if definition.lenient_fields:
+                    needed.add(("_models", "lenient_enums"))
             if isinstance(definition, AliasDef):
                 needed |= definition.type.imports | {("typing", "TypeAlias")}
             else:
@@ -519,6 +522,7 @@ class _Builder:
     def _model(self, class_name: str, schema: dict[str, Any], module: str, base: str = "BaseModel") -> ModelDef:
         required = set(schema.get("required") or [])
         fields = []
+        lenient = []
         for wire, prop in (schema.get("properties") or {}).items():
             field_type = self._type(prop, class_name + naming.pascal(wire), module)
             if wire not in required:  # responses are lenient: a missing optional field reads as None
@@ -526,7 +530,24 @@ class _Builder:
             description = prop.get("description", "")
             fields.append(Field(naming.field_name(wire), wire, field_type, wire in required, description,
                                 _spec_example(prop, self.schemas)))
-        return ModelDef(class_name, schema.get("description", ""), tuple(fields), base)
+            if self._holds_enum(prop):
+                lenient.append(fields[-1].name)
+        return ModelDef(class_name, schema.get("description", ""), tuple(fields), base, lenient_fields=tuple(lenient))
+
+    def _holds_enum(self, schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a value of `schema` may be an enum value, itself or in a list, dict or union; not inside an
+        object, whose model checks its own fields."""
+        if "$ref" in schema:
+            name = schema["$ref"][len(REF_PREFIX):]
+            return name not in seen and self._holds_enum(self.schemas[name], seen | {name})
+        schema = self._flatten(schema)
+        if "enum" in schema:
+            return schema.get("type") != "number"  # a number enum is a plain number type (see _bare_type)
+        if _is_object(schema):
+            return False
+        parts = [*(schema.get("oneOf") or schema.get("anyOf") or ()), schema.get("items"),
+                 schema.get("additionalProperties")]
+        return any(isinstance(part, dict) and self._holds_enum(part, seen) for part in parts)
 
     def _flatten(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
         """allOf merged into one object schema: properties and required lists combined, later members win."""

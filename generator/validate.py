@@ -193,6 +193,7 @@ class _Semantics:
         self._check_envelope()
         # Top-level resources write their method types into the package that holds the schemas.
         schema_types: Names = {naming.class_name(n): (("schemas", n), f"schema '{n}'") for n in self.schemas}
+        self._check_inline_class_names(schema_types)
         if not self.data.get("resources"):
             self.error(("resources",), "bad-value", "'resources' is empty; a client needs at least one resource")
         self._check_resources(self.data.get("resources") or {}, ("resources",), schema_types)
@@ -209,6 +210,62 @@ class _Semantics:
         self._claim(taken, naming.class_name(envelope_name), ("envelope", "name"), f"the envelope '{envelope_name}'")
         for name in self.schemas:
             self._claim(taken, naming.class_name(name), ("schemas", name), f"schema '{name}'")
+
+    def _check_inline_class_names(self, taken: Names) -> None:
+        """Inline objects become classes named after where they sit (Order.item -> OrderItem), exported from the
+        same package as the schemas: a schema 'OrderItem' beside them would make two classes of one name."""
+        for name, schema in self.schemas.items():
+            if not isinstance(schema, dict):
+                continue
+            class_name = naming.class_name(name)
+            path: JsonPath = ("schemas", name)
+            if _is_object_schema(schema):
+                found = self._inline_in_properties(schema, class_name, path, 0)
+            else:  # as ir.Builder._schema_definition names the classes inside an alias
+                found = self._inline_classes(schema, class_name + ("" if _variants(schema) else "Item"), path, 0)
+            for inline_name, inline_path in found:
+                self._claim(taken, inline_name, inline_path, f"the inline object at {'/'.join(map(str, inline_path))}")
+
+    def _inline_classes(self, schema: Any, hint: str, path: JsonPath, depth: int) -> Iterator[tuple[str, JsonPath]]:
+        """The classes the IR makes for inline objects in `schema`, named as ir.Builder._bare_type names them."""
+        if not isinstance(schema, dict) or "$ref" in schema or depth > 20:
+            return
+        if "allOf" not in schema and "enum" in schema:
+            return
+        variants = _variants(schema)
+        if "allOf" not in schema and variants:
+            key = "oneOf" if schema.get("oneOf") else "anyOf"
+            for index, variant in enumerate(variants):
+                title = variant.get("title") if isinstance(variant, dict) else None
+                label = naming.pascal(title or f"option {index + 1}")
+                yield from self._inline_classes(variant, hint + label, path + (key, index), depth + 1)
+        elif schema.get("type") == "array":
+            yield from self._inline_classes(schema.get("items"), hint, path + ("items",), depth + 1)
+        elif _is_object_schema(schema):
+            yield hint, path
+            yield from self._inline_in_properties(schema, hint, path, depth + 1)
+        else:
+            extra = schema.get("additionalProperties")
+            yield from self._inline_classes(extra, hint, path + ("additionalProperties",), depth + 1)
+
+    def _inline_in_properties(self, schema: dict[str, Any], class_name: str, path: JsonPath,
+                              depth: int) -> Iterator[tuple[str, JsonPath]]:
+        for wire, (prop, prop_path) in self._merged_properties(schema, path, depth).items():
+            yield from self._inline_classes(prop, class_name + naming.pascal(wire), prop_path, depth + 1)
+
+    def _merged_properties(self, schema: Any, path: JsonPath, depth: int) -> dict[str, tuple[Any, JsonPath]]:
+        """A class's properties as ir.Builder._flatten merges them (allOf members, later ones winning)."""
+        if not isinstance(schema, dict) or depth > 20:
+            return {}
+        if "$ref" in schema:
+            name = schema["$ref"][len(REF_PREFIX):]
+            return self._merged_properties(self.schemas.get(name), ("schemas", name), depth + 1)
+        merged: dict[str, tuple[Any, JsonPath]] = {}
+        for index, member in enumerate(schema.get("allOf") or []):
+            merged.update(self._merged_properties(member, path + ("allOf", index), depth + 1))
+        for wire, prop in (schema.get("properties") or {}).items():
+            merged[wire] = (prop, path + ("properties", wire))
+        return merged
 
     def _claim(self, taken: Names, python_name: str, path: JsonPath, what: str) -> bool:
         """Record that `what` at `path` becomes `python_name`; report an empty name or a collision."""
@@ -524,6 +581,11 @@ def _is_object_schema(schema: dict[str, Any]) -> bool:
     return "properties" in schema or "allOf" in schema or (
         schema.get("type") == "object" and "additionalProperties" not in schema
     )
+
+
+def _variants(schema: dict[str, Any]) -> list[Any]:
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    return variants if isinstance(variants, list) else []
 
 
 def _alias_refs(schema: Any) -> Iterator[str]:

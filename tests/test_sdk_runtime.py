@@ -7,6 +7,7 @@ import asyncio
 import email.utils
 import importlib
 import inspect
+import json
 import logging
 import os
 import re
@@ -213,6 +214,25 @@ def test_503_then_200_is_retried_once_and_succeeds(cs: Harness, server: Scripted
     server.reply(Reply(503, "busy"), Reply(200, SEED_ENVELOPE))
     response = cs.run(cancel(cs.client()))
     assert response.data.status == "SENT"
+    assert len(server.seen) == 2
+
+
+@pytest.mark.parametrize("own_http_client", [False, True])
+def test_the_async_client_retries_under_trio(clear_street: Any, server: ScriptedServer, own_http_client: bool) -> None:
+    """Backoff sleeps through anyio, so an async client retries under trio as it does under asyncio."""
+    import trio
+
+    server.reply(Reply(503, "busy"), Reply(200, SEED_ENVELOPE))
+
+    async def main() -> Any:
+        http = httpx.AsyncClient() if own_http_client else None
+        async with clear_street.AsyncClearStreet(api_key=API_KEY, base_url=server.url, http_client=http, **FAST) as c:
+            response = await c.v1.positions.cancel_position_instruction(INSTRUCTION_ID, account_id=0)
+        if http is not None:
+            await http.aclose()
+        return response
+
+    assert trio.run(main).data.status == "SENT"
     assert len(server.seen) == 2
 
 
@@ -437,6 +457,47 @@ def test_with_raw_response_gives_status_headers_and_parse(cs: Harness, server: S
     assert type(cs.run(cancel(client))).__name__ == "PositionCancelPositionInstructionResponse", "not raw after"
 
 
+def test_a_compressed_response_is_decoded_on_every_transport(cs: Harness, server: ScriptedServer) -> None:
+    import gzip
+
+    server.reply(Reply(200, gzip.compress(json.dumps(SEED_ENVELOPE).encode()), {"Content-Encoding": "gzip"}))
+    client = cs.client()
+    assert cs.run(cancel(client)).data.id == SEED_ENVELOPE["data"]["id"]
+    raw = cs.run(client.v1.positions.with_raw_response.cancel_position_instruction(INSTRUCTION_ID, account_id=0))
+    assert raw.json() == SEED_ENVELOPE and raw.http_response.json() == SEED_ENVELOPE
+    server.reply(Reply(404, gzip.compress(b'{"error": {"code": 404, "message": "gone"}}'), {"Content-Encoding": "gzip"}))
+    with pytest.raises(cs.sdk.NotFoundError) as caught:
+        cs.run(cancel(client))
+    assert caught.value.body == {"error": {"code": 404, "message": "gone"}}
+
+
+def test_the_proxy_comes_from_the_environment(cs: Harness, server: ScriptedServer,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY is honoured on every transport: the request reaches the proxy in absolute form."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    monkeypatch.setenv("http_proxy", server.url)
+    server.reply(Reply(200, SEED_ENVELOPE))
+    cs.run(cancel(cs.client(base_url="http://api.clear-street.invalid/base")))
+    target = f"http://api.clear-street.invalid/base/v1/accounts/0/positions/instructions/{INSTRUCTION_ID}"
+    assert server.seen[-1].path == target
+
+
+def test_no_proxy_is_honoured(clear_street: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clear_street._transport import env_proxy
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("https_proxy", "http://proxy.internal:3128")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "localhost,.corp.example")
+    assert env_proxy("https://api.clearstreet.com") == "http://proxy.internal:3128"
+    assert env_proxy("https://api.corp.example:8443/v1") is None
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert env_proxy("http://api.clearstreet.com") is None, "an https proxy is not one for http"
+
+
 def test_unknown_fields_and_enum_values_are_kept(cs: Harness, server: ScriptedServer) -> None:
     data = {**SEED_ENVELOPE["data"], "status": "PARTIALLY_CANCELLED", "venue": "OCC"}
     server.reply(Reply(200, {**SEED_ENVELOPE, "data": data, "trace": {"span": 1}}))
@@ -645,11 +706,11 @@ def test_pagination_spec_errors_are_reported(tmp_path: Path) -> None:
 
 
 def test_the_package_is_vendorable(sdk_root: Path) -> None:
-    """Only relative imports of itself, nothing but the standard library, httpx and pydantic from outside, and
-    loggers named by module; so the package can be copied under any name."""
+    """Only relative imports of itself, nothing but the standard library and its declared dependencies from
+    outside, and loggers named by module; so the package can be copied under any name."""
     import ast
 
-    allowed = set(sys.stdlib_module_names) | {"httpx", "pydantic", "typing_extensions"}
+    allowed = set(sys.stdlib_module_names) | {"anyio", "httpx", "pydantic", "typing_extensions", "urllib3"}
     package = sdk_root / "python" / "clear_street"
     for path in package.rglob("*.py"):
         tree = ast.parse(path.read_text())

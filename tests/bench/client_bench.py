@@ -3,7 +3,7 @@
 Per-call time of the generated SDK (default transport, and with a caller-supplied httpx.Client), relative to raw
 `httpx.Client` + `json.loads` of the same response measured in the same run; the Stainless SDK (`clearstreet`,
 when installed) as the peer; and `import clear_street` time relative to `import httpx, pydantic`.
-Median of ROUNDS rounds of CALLS calls each. Not collected by pytest (no test_ prefix).
+ROUNDS x CALLS calls each, in interleaved batches. Not collected by pytest (no test_ prefix).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ if PEER_DIR:
     sys.path.append(PEER_DIR)
 CALLS = int(os.environ.get("BENCH_CALLS", "2000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+BATCH = 100
 INSTRUCTION_ID = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"
 BODY = json.dumps(SEED_ENVELOPE).encode()
 RESPONSE = (
@@ -97,18 +98,19 @@ def start_server() -> tuple[str, multiprocessing.Process]:
 
 
 def per_call(candidates: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Median over ROUNDS of the mean time per call, in microseconds; the candidates take turns in each round so
-    that drifts of the machine touch them all alike."""
+    """Median time per call in microseconds, over batches of BATCH calls: the candidates take turns batch by batch
+    (ROUNDS x CALLS calls each in all), so that the load of a shared machine, which drifts over seconds, touches
+    them all alike."""
     for fn in candidates.values():
         for _ in range(200):
             fn()
     times: dict[str, list[float]] = {name: [] for name in candidates}
-    for _ in range(ROUNDS):
+    for _ in range(ROUNDS * CALLS // BATCH):
         for name, fn in candidates.items():
             started = time.perf_counter()
-            for _ in range(CALLS):
+            for _ in range(BATCH):
                 fn()
-            times[name].append((time.perf_counter() - started) / CALLS * 1e6)
+            times[name].append((time.perf_counter() - started) / BATCH * 1e6)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -158,7 +160,8 @@ def main() -> None:
     results = per_call(candidates)
 
     floor = results["raw httpx.Client + json.loads"]
-    print(f"per call, median of {ROUNDS} x {CALLS} sequential calls (keep-alive loopback DELETE):")
+    print(f"per call, {ROUNDS} x {CALLS} sequential calls each, median over batches of {BATCH}"
+          " (keep-alive loopback DELETE):")
     for name, value in results.items():
         print(f"  {name:40} {value:8.1f} us  {value / floor:5.2f}x raw httpx")
     peer_time = results.get("clearstreet 0.7.0 (Stainless)")

@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, cast, overload
 
 import httpx
 import pydantic
@@ -23,6 +23,7 @@ from ._exceptions import (
     APITimeoutError,
     make_status_error,
 )
+from ._transport import Reply, Urllib3Transport, env_proxy
 from ._types import Headers, Omit, Query, Timeout, omit
 from ._utils import to_json, to_query
 from ._version import __version__
@@ -68,6 +69,15 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 _raw_response: ContextVar[bool] = ContextVar("clear_street_raw_response", default=False)
+
+
+class Wire(NamedTuple):
+    """One logical call as sent: the whole URL, the path and query below the base URL, the body and timeout."""
+
+    url: str
+    target: str
+    content: bytes | None
+    timeout: httpx.Timeout
 
 
 class RequestOptions:
@@ -147,6 +157,7 @@ class BaseClient:
             "User-Agent": f"clear_street-python/{__version__}",
             **self._custom_headers,
         }
+        self._base_headers = {**self._default_headers, **self._auth_headers}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -168,7 +179,7 @@ class BaseClient:
     ) -> RequestOptions:
         if extra_body:
             body = {**(body if isinstance(body, Mapping) else {}), **extra_body}
-        merged = {**self._default_headers, **self._auth_headers}
+        merged = self._base_headers.copy()
         for name, value in (headers or {}).items():
             if not isinstance(value, Omit) and value is not None:
                 merged[name] = str(value)
@@ -192,29 +203,33 @@ class BaseClient:
             idempotency_header=idempotency_header,
         )
 
-    def _build_request(
-        self, http_client: httpx.Client | httpx.AsyncClient | None, options: RequestOptions
-    ) -> httpx.Request:
-        timeout = self.timeout if isinstance(options.timeout, Omit) else options.timeout
+    def _wire(self, options: RequestOptions) -> Wire:
+        """What goes on the wire, the same on every attempt and every transport: the query is encoded here."""
+        query = to_query(options.query)  # encoded by to_query itself: urlencode would encode the commas of ids=a,b
+        target = options.path + "?" + query if query else options.path
         content = None if isinstance(options.body, Omit) else _json_bytes(options.body)
-        url = self.base_url + options.path
-        query = to_query(options.query)  # encoded here: httpx would percent-encode the commas of `ids=a,b`
+        timeout = self.timeout if isinstance(options.timeout, Omit) else options.timeout
+        return Wire(self.base_url + target, target, content, httpx.Timeout(timeout))
+
+    def _build_request(
+        self, http_client: httpx.Client | httpx.AsyncClient | None, options: RequestOptions, wire: Wire
+    ) -> httpx.Request:
         if http_client is not None:  # the caller's client: its own headers, cookies, auth and params apply too
             request = http_client.build_request(
                 options.method,
-                url,
+                self.base_url + options.path,
                 headers=options.headers,
-                content=content,
-                timeout=timeout,
+                content=wire.content,
+                timeout=wire.timeout,
             )
-            request.url = _add_query(request.url, query)
+            request.url = _add_query(request.url, wire.target.partition("?")[2])
             return request
         return httpx.Request(
             options.method,
-            f"{url}?{query}" if query else url,
+            wire.url,
             headers=options.headers,
-            content=content,
-            extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+            content=wire.content,
+            extensions={"timeout": wire.timeout.as_dict()},
         )
 
     def _retry_after_error(self, options: RequestOptions, exc: httpx.TransportError, retries_taken: int) -> bool:
@@ -240,27 +255,29 @@ class BaseClient:
         delay = min(self.initial_retry_delay * 2.0**retries_taken, self.max_retry_delay)
         return delay * (1.0 - 0.25 * random.random())
 
-    def _parse(self, cast_to: type[ModelT], response: httpx.Response) -> ModelT:
+    def _parse(self, cast_to: type[ModelT], reply: Reply) -> ModelT:
         try:
-            data = json.loads(response.content)
+            return cast_to.model_validate_json(reply.content)  # pydantic reads the JSON itself: the fast path
+        except pydantic.ValidationError as exc:
+            failure = exc
+        try:
+            data = json.loads(reply.content)
         except ValueError as exc:
+            response = reply.http_response
             raise APIResponseValidationError(
                 f"Expected a JSON response body, got {response.text[:200]!r}", response=response, body=response.text
             ) from exc
-        try:
-            return cast_to.model_validate(data)
-        except pydantic.ValidationError as exc:
-            if not self.strict_response_validation:
-                # Forward compatible: enum values a newer server sends are kept as plain strings.
-                from ._models import LENIENT
+        if not self.strict_response_validation:
+            # Forward compatible: enum values a newer server sends are kept as plain strings.
+            from ._models import LENIENT
 
-                try:
-                    return cast_to.model_validate(data, context=LENIENT)
-                except pydantic.ValidationError:
-                    pass
-            raise APIResponseValidationError(
-                f"Response does not match {cast_to.__name__}: {exc}", response=response, body=data
-            ) from exc
+            try:
+                return cast_to.model_validate(data, context=LENIENT)
+            except pydantic.ValidationError:
+                pass
+        raise APIResponseValidationError(
+            f"Response does not match {cast_to.__name__}: {failure}", response=reply.http_response, body=data
+        ) from failure
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         return make_status_error(response, _error_body(response))
@@ -292,10 +309,9 @@ class SyncAPIClient(BaseClient):
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
         )
-        # Without a caller's httpx.Client, requests go straight to httpx's own connection pool (HTTPTransport):
-        # the same HTTP stack, without the client layer's per-request merging of cookies, headers and URLs.
+        # Without a caller's httpx.Client, requests go to urllib3's connection pool: half the cost per call.
         self._http_client = http_client
-        self._transport = httpx.HTTPTransport() if http_client is None else None
+        self._transport = Urllib3Transport(self.base_url) if http_client is None else None
         self._owns_transport = True
         self._closed = False
 
@@ -429,57 +445,54 @@ class SyncAPIClient(BaseClient):
         return self._get_page(page_cls, _PageSpec(cast_to, token_param, next_token), options)
 
     def _get_page(self, page_cls: type[SyncPageT], spec: _PageSpec, options: RequestOptions) -> SyncPageT:
-        def parse(response: httpx.Response) -> SyncPageT:
-            return page_cls(client=self, spec=spec, options=options, response=self._parse(spec.cast_to, response))
+        def parse(reply: Reply) -> SyncPageT:
+            return page_cls(client=self, spec=spec, options=options, response=self._parse(spec.cast_to, reply))
 
         return self._call(options, parse)
 
-    def _call(self, options: RequestOptions, parse: Callable[[httpx.Response], R]) -> R:
-        response = self._send(options)
+    def _call(self, options: RequestOptions, parse: Callable[[Reply], R]) -> R:
+        reply = self._send(options)
         if _raw_response.get():
-            return cast(R, APIResponse(response, parse))
-        return parse(response)
+            return cast(R, APIResponse(reply, parse))
+        return parse(reply)
 
-    def _send(self, options: RequestOptions) -> httpx.Response:
+    def _send(self, options: RequestOptions) -> Reply:
+        wire = self._wire(options)
         retries_taken = 0
         while True:
-            request = self._build_request(self._http_client, options)
-            log.debug("request: %s %s", request.method, request.url)
+            log.debug("request: %s %s", options.method, wire.url)
             try:
-                response = self._send_once(request)
+                reply = self._send_once(options, wire)
             except httpx.TransportError as exc:
                 if self._retry_after_error(options, exc, retries_taken):
                     delay = self._retry_delay(retries_taken, None)
-                    _log_retry(request, type(exc).__name__, delay, self.max_retries - retries_taken)
+                    _log_retry(options, wire, type(exc).__name__, delay, self.max_retries - retries_taken)
                     time.sleep(delay)
                     retries_taken += 1
                     continue
-                raise _connection_error(request, exc) from exc
-            log.debug("response: %s %s -> %d", request.method, request.url, response.status_code)
-            if response.is_success:
-                return response
+                raise _connection_error(options, wire, exc) from exc
+            log.debug("response: %s %s -> %d", options.method, wire.url, reply.status_code)
+            if reply.is_success:
+                return reply
+            response = reply.http_response
             if self._retry_after_status(options, response, retries_taken):
                 delay = self._retry_delay(retries_taken, response)
-                _log_retry(request, f"status {response.status_code}", delay, self.max_retries - retries_taken)
+                _log_retry(options, wire, f"status {response.status_code}", delay, self.max_retries - retries_taken)
                 response.close()
                 time.sleep(delay)
                 retries_taken += 1
                 continue
             raise self._status_error(response)
 
-    def _send_once(self, request: httpx.Request) -> httpx.Response:
+    def _send_once(self, options: RequestOptions, wire: Wire) -> Reply:
         if self._closed:
             raise RuntimeError("Cannot send a request, as the client has been closed.")
-        if self._http_client is not None:
-            return self._http_client.send(request)
-        assert self._transport is not None
-        response = self._transport.handle_request(request)
-        response.request = request
-        try:
-            response.read()
-        finally:
-            response.close()
-        return response
+        if self._transport is not None:
+            return self._transport.send(
+                options.method, wire.url, wire.target, options.headers, wire.content, wire.timeout
+            )
+        assert self._http_client is not None
+        return Reply.of(self._http_client.send(self._build_request(self._http_client, options, wire)))
 
 
 class AsyncAPIClient(BaseClient):
@@ -509,7 +522,7 @@ class AsyncAPIClient(BaseClient):
             max_retry_delay=max_retry_delay,
         )
         self._http_client = http_client
-        self._transport = httpx.AsyncHTTPTransport() if http_client is None else None
+        self._transport = httpx.AsyncHTTPTransport(proxy=env_proxy(self.base_url)) if http_client is None else None
         self._owns_transport = True
         self._closed = False
 
@@ -642,38 +655,38 @@ class AsyncAPIClient(BaseClient):
         return await self._get_page(page_cls, _PageSpec(cast_to, token_param, next_token), options)
 
     async def _get_page(self, page_cls: type[AsyncPageT], spec: _PageSpec, options: RequestOptions) -> AsyncPageT:
-        def parse(response: httpx.Response) -> AsyncPageT:
-            return page_cls(client=self, spec=spec, options=options, response=self._parse(spec.cast_to, response))
+        def parse(reply: Reply) -> AsyncPageT:
+            return page_cls(client=self, spec=spec, options=options, response=self._parse(spec.cast_to, reply))
 
         return await self._call(options, parse)
 
-    async def _call(self, options: RequestOptions, parse: Callable[[httpx.Response], R]) -> R:
-        response = await self._send(options)
+    async def _call(self, options: RequestOptions, parse: Callable[[Reply], R]) -> R:
+        reply = await self._send(options)
         if _raw_response.get():
-            return cast(R, APIResponse(response, parse))
-        return parse(response)
+            return cast(R, APIResponse(reply, parse))
+        return parse(reply)
 
-    async def _send(self, options: RequestOptions) -> httpx.Response:
+    async def _send(self, options: RequestOptions) -> Reply:
+        wire = self._wire(options)
         retries_taken = 0
         while True:
-            request = self._build_request(self._http_client, options)
-            log.debug("request: %s %s", request.method, request.url)
+            log.debug("request: %s %s", options.method, wire.url)
             try:
-                response = await self._send_once(request)
+                response = await self._send_once(self._build_request(self._http_client, options, wire))
             except httpx.TransportError as exc:
                 if self._retry_after_error(options, exc, retries_taken):
                     delay = self._retry_delay(retries_taken, None)
-                    _log_retry(request, type(exc).__name__, delay, self.max_retries - retries_taken)
+                    _log_retry(options, wire, type(exc).__name__, delay, self.max_retries - retries_taken)
                     await _async_sleep(delay)
                     retries_taken += 1
                     continue
-                raise _connection_error(request, exc) from exc
-            log.debug("response: %s %s -> %d", request.method, request.url, response.status_code)
+                raise _connection_error(options, wire, exc) from exc
+            log.debug("response: %s %s -> %d", options.method, wire.url, response.status_code)
             if response.is_success:
-                return response
+                return Reply.of(response)
             if self._retry_after_status(options, response, retries_taken):
                 delay = self._retry_delay(retries_taken, response)
-                _log_retry(request, f"status {response.status_code}", delay, self.max_retries - retries_taken)
+                _log_retry(options, wire, f"status {response.status_code}", delay, self.max_retries - retries_taken)
                 await response.aclose()
                 await _async_sleep(delay)
                 retries_taken += 1
@@ -699,14 +712,18 @@ class APIResponse(Generic[R]):
     """The HTTP response of a call made through `with_raw_response`: status and headers, and `parse()` for the
     value the method returns normally."""
 
-    def __init__(self, http_response: httpx.Response, parse: Callable[[httpx.Response], R]) -> None:
-        self.http_response = http_response
+    def __init__(self, reply: Reply, parse: Callable[[Reply], R]) -> None:
+        self._reply = reply
         self._parser = parse
         self._parsed: list[R] = []
 
     @property
+    def http_response(self) -> httpx.Response:
+        return self._reply.http_response
+
+    @property
     def status_code(self) -> int:
-        return self.http_response.status_code
+        return self._reply.status_code
 
     @property
     def headers(self) -> httpx.Headers:
@@ -722,19 +739,19 @@ class APIResponse(Generic[R]):
 
     @property
     def content(self) -> bytes:
-        return self.http_response.content
+        return self._reply.content
 
     @property
     def text(self) -> str:
         return self.http_response.text
 
     def json(self) -> object:
-        return json.loads(self.http_response.content)
+        return json.loads(self._reply.content)
 
     def parse(self) -> R:
         """The method's usual return value, parsed once from this response."""
         if not self._parsed:
-            self._parsed.append(self._parser(self.http_response))
+            self._parsed.append(self._parser(self._reply))
         return self._parsed[0]
 
     def __repr__(self) -> str:
@@ -890,7 +907,7 @@ def _add_query(url: httpx.URL, query: str) -> httpx.URL:
     return url.copy_with(query=(f"{own}&{query}" if own else query).encode("ascii"))
 
 
-def _ignore_body(response: httpx.Response) -> None:
+def _ignore_body(reply: Reply) -> None:
     """The parse step of a method without a response body: a success is all there is to it."""
 
 
@@ -927,22 +944,25 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 
 async def _async_sleep(seconds: float) -> None:
-    import asyncio  # imported when first needed: it is the largest part of the import time otherwise
+    # anyio (which httpx runs on) sleeps under asyncio and trio alike; imported when first needed, as it is
+    # the largest part of the import time otherwise.
+    import anyio
 
-    await asyncio.sleep(seconds)
+    await anyio.sleep(seconds)
 
 
-def _connection_error(request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
+def _connection_error(options: RequestOptions, wire: Wire, exc: httpx.TransportError) -> APIConnectionError:
+    request = httpx.Request(options.method, wire.url, headers=options.headers)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(request=request)
     return APIConnectionError(f"Connection error: {type(exc).__name__}", request=request)
 
 
-def _log_retry(request: httpx.Request, reason: str, delay: float, retries_left: int) -> None:
+def _log_retry(options: RequestOptions, wire: Wire, reason: str, delay: float, retries_left: int) -> None:
     log.info(
         "retrying %s %s after %s in %.3f s (%d %s left)",
-        request.method,
-        request.url,
+        options.method,
+        wire.url,
         reason,
         delay,
         retries_left,

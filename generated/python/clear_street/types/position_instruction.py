@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .._models import BaseModel
+from .._models import BaseModel, lenient_enums
 from .position_instruction_status import PositionInstructionStatus
 from .position_instruction_type import PositionInstructionType
 
@@ -54,3 +54,5 @@ class PositionInstruction(BaseModel):
 
     updated_at: datetime | None = None
     """When the instruction's lifecycle state last changed."""
+
+    _lenient_enums = lenient_enums("instruction_type", "status")

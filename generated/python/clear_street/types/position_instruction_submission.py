@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._models import BaseModel
+from .._models import BaseModel, lenient_enums
 from .position_instruction_type import PositionInstructionType
 
 __all__ = ["PositionInstructionSubmission"]
@@ -26,3 +26,5 @@ class PositionInstructionSubmission(BaseModel):
 
     quantity: str
     """Number of contracts to include in the instruction."""
+
+    _lenient_enums = lenient_enums("instruction_type")

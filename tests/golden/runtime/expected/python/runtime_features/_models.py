@@ -4,7 +4,7 @@ from typing import Any
 
 import pydantic
 
-__all__ = ["LENIENT", "BaseModel"]
+__all__ = ["LENIENT", "BaseModel", "lenient_enums"]
 
 _LENIENT_KEY = "runtime_features_lenient"
 LENIENT = {_LENIENT_KEY: True}
@@ -13,20 +13,25 @@ LENIENT = {_LENIENT_KEY: True}
 
 class BaseModel(pydantic.BaseModel):
     """Base of every response model, forward compatible: fields a newer server adds are kept (`model_extra`), and
-    so are enum values it adds (as plain strings, when the client is not in strict mode)."""
+    so are enum values it adds (as plain strings, when the client is not in strict mode; see `lenient_enums`)."""
 
     model_config = pydantic.ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
 
-    @pydantic.field_validator("*", mode="wrap")
-    @classmethod
-    def _keep_unknown_enum_values(
-        cls, value: Any, handler: pydantic.ValidatorFunctionWrapHandler, info: pydantic.ValidationInfo
-    ) -> Any:
-        """In the lenient pass (the strict one failed), a value whose only fault is an unknown enum value is kept."""
-        try:
-            return handler(value)
-        except pydantic.ValidationError as exc:
-            lenient = isinstance(info.context, dict) and info.context.get(_LENIENT_KEY) is True
-            if lenient and all(error["type"] == "literal_error" for error in exc.errors()):
-                return value
-            raise
+
+def lenient_enums(*fields: str) -> Any:
+    """The validator a model declares on its fields that may hold enum values. Only on those: a wrap validator
+    costs a Python call per field on every response, so one on every field ("*") slowed every call."""
+    return pydantic.field_validator(*fields, mode="wrap")(_keep_unknown_enum_values)
+
+
+def _keep_unknown_enum_values(
+    cls: type[BaseModel], value: Any, handler: pydantic.ValidatorFunctionWrapHandler, info: pydantic.ValidationInfo
+) -> Any:
+    """In the lenient pass (the strict one failed), a value whose only fault is an unknown enum value is kept."""
+    try:
+        return handler(value)
+    except pydantic.ValidationError as exc:
+        lenient = isinstance(info.context, dict) and info.context.get(_LENIENT_KEY) is True
+        if lenient and all(error["type"] == "literal_error" for error in exc.errors()):
+            return value
+        raise

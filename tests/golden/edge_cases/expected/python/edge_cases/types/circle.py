@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._models import BaseModel
+from .._models import BaseModel, lenient_enums
 
 __all__ = ["Circle"]
 
@@ -14,3 +14,5 @@ class Circle(BaseModel):
     kind: Literal["circle"] | None = None
 
     radius: float
+
+    _lenient_enums = lenient_enums("kind")

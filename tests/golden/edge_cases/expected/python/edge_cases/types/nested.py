@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._models import BaseModel
+from .._models import BaseModel, lenient_enums
 from .color import Color
 from .maybe_owner import MaybeOwner
 from .priority import Priority
@@ -48,3 +48,5 @@ class Nested(BaseModel):
     priority: Priority | None = None
 
     anything: object | None = None
+
+    _lenient_enums = lenient_enums("colors", "status", "priority")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from .._models import BaseModel
+from .._models import BaseModel, lenient_enums
 from .color import Color
 
 __all__ = ["NewWidget"]
@@ -22,3 +22,5 @@ class NewWidget(BaseModel):
     x_trace: str | None = Field(default=None, alias="x-trace")
 
     color: Color | None = None
+
+    _lenient_enums = lenient_enums("color")

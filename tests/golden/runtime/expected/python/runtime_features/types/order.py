@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._models import BaseModel
+from .._models import BaseModel, lenient_enums
 from .order_status import OrderStatus
 
 __all__ = ["Order"]
@@ -17,3 +17,5 @@ class Order(BaseModel):
     status: OrderStatus
 
     side: Literal["BUY", "SELL"] | None = None
+
+    _lenient_enums = lenient_enums("status", "side")
