@@ -577,6 +577,20 @@ def test_array_query_parameters_go_repeated_or_comma_separated(rf: Harness, serv
     ]
 
 
+def test_arrays_given_as_generators_are_read_once_and_sent_whole(rf: Harness, server: ScriptedServer) -> None:
+    """Any iterable is an array: a generator in a repeated query array and in a header array; the next page sends
+    the same items again, and a header array goes comma-separated."""
+    server.reply(Reply(200, envelope([order("a")], next_page_token="t2")), Reply(200, envelope([order("b")])))
+    statuses = (s for s in ("NEW", "FILLED"))
+    page = rf.run(rf.client().orders.list(7, status=statuses, x_tags=(t for t in ("a", "b c"))))
+    assert [o.id for o in rf.collect(page)] == ["a", "b"]
+    assert [s.path for s in server.seen] == [
+        "/v1/accounts/7/orders?status=NEW&status=FILLED",
+        "/v1/accounts/7/orders?page_token=t2&status=NEW&status=FILLED",
+    ]
+    assert server.seen[0].headers["x-tags"] == "a,b c"
+
+
 def test_empty_and_single_item_arrays_in_the_query(rf: Harness, server: ScriptedServer) -> None:
     server.reply(Reply(200, envelope([])))
     client = rf.client()

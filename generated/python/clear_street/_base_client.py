@@ -25,7 +25,7 @@ from ._exceptions import (
 )
 from ._transport import Reply, Urllib3Transport, env_proxy
 from ._types import Headers, Omit, Query, Timeout, omit
-from ._utils import to_json, to_query
+from ._utils import header_value, materialize, to_json, to_query
 from ._version import __version__
 
 if TYPE_CHECKING:  # the models (and pydantic's model machinery) load with the first resource, not on import
@@ -182,7 +182,7 @@ class BaseClient:
         merged = self._base_headers.copy()
         for name, value in (headers or {}).items():
             if not isinstance(value, Omit) and value is not None:
-                merged[name] = str(value)
+                merged[name] = header_value(value)
         if not isinstance(body, Omit):
             merged["Content-Type"] = "application/json"
         if extra_headers:
@@ -195,7 +195,7 @@ class BaseClient:
         return RequestOptions(
             method,
             path,
-            query={**(query or {}), **(extra_query or {})},
+            query=materialize({**(query or {}), **(extra_query or {})}),
             headers=merged,
             body=body,
             timeout=timeout,

@@ -10,7 +10,17 @@ import pydantic
 
 from ._types import Omit
 
-__all__ = ["LOG_ENV", "CommaSeparated", "comma_separated", "path_param", "setup_logging", "to_json", "to_query"]
+__all__ = [
+    "LOG_ENV",
+    "CommaSeparated",
+    "comma_separated",
+    "header_value",
+    "materialize",
+    "path_param",
+    "setup_logging",
+    "to_json",
+    "to_query",
+]
 
 LOG_ENV = "RUNTIME_FEATURES_LOG"
 
@@ -75,14 +85,32 @@ def to_query(params: Mapping[str, object]) -> str:
     return "&".join(entries)
 
 
+def materialize(query: dict[str, object]) -> dict[str, object]:
+    """Array arguments given as any iterable (a generator, a set) as lists: read once, so that every retry and the
+    next pages send the same items."""
+    for key, value in query.items():
+        if isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping, list, tuple, CommaSeparated)):
+            query[key] = list(value)
+    return query
+
+
+def header_value(value: object) -> str:
+    """A header parameter's text: an array as its items joined by commas (OpenAPI's `simple` style)."""
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping)):
+        return ",".join(_text(item) for item in value)
+    return _text(value)
+
+
 def _encode(value: object) -> str:
+    return quote_plus(_text(value), safe="")
+
+
+def _text(value: object) -> str:
     if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, (datetime.datetime, datetime.date)):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return quote_plus(text, safe="")
+        return "true" if value else "false"
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return str(value)
 
 
 def setup_logging() -> None:

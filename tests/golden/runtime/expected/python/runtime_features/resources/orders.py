@@ -48,6 +48,7 @@ class OrdersResource(SyncAPIResource):
         page_size: int | Omit = omit,
         status: Iterable[OrderStatus] | Omit = omit,
         ids: Iterable[str] | Omit = omit,
+        x_tags: Iterable[str] | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
@@ -58,6 +59,7 @@ class OrdersResource(SyncAPIResource):
           page_token: Token of the page to fetch.
           status: One entry per status: status=NEW&status=FILLED.
           ids: One comma-separated entry: ids=a,b.
+          x_tags: Header arrays go comma-separated: X-Tags: a,b.
 
         Returns the first page; `for` over it yields the items of every page, fetched as needed.
         """
@@ -69,6 +71,7 @@ class OrdersResource(SyncAPIResource):
             token_param="page_token",
             next_token=("metadata", "next_page_token"),
             query={"page_token": page_token, "page_size": page_size, "status": status, "ids": _comma_separated(ids)},
+            headers={"X-Tags": x_tags},
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -219,6 +222,7 @@ class AsyncOrdersResource(AsyncAPIResource):
         page_size: int | Omit = omit,
         status: Iterable[OrderStatus] | Omit = omit,
         ids: Iterable[str] | Omit = omit,
+        x_tags: Iterable[str] | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
@@ -229,6 +233,7 @@ class AsyncOrdersResource(AsyncAPIResource):
           page_token: Token of the page to fetch.
           status: One entry per status: status=NEW&status=FILLED.
           ids: One comma-separated entry: ids=a,b.
+          x_tags: Header arrays go comma-separated: X-Tags: a,b.
 
         Returns the first page; `async for` over it yields the items of every page, fetched as needed.
         """
@@ -240,6 +245,7 @@ class AsyncOrdersResource(AsyncAPIResource):
             token_param="page_token",
             next_token=("metadata", "next_page_token"),
             query={"page_token": page_token, "page_size": page_size, "status": status, "ids": _comma_separated(ids)},
+            headers={"X-Tags": x_tags},
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,

@@ -25,3 +25,6 @@ class OrderListParams(TypedDict, total=False):
 
     ids: Iterable[str]
     """One comma-separated entry: ids=a,b."""
+
+    x_tags: Iterable[str]
+    """Header arrays go comma-separated: X-Tags: a,b."""
