@@ -3,6 +3,7 @@
 import datetime
 import logging
 import os
+import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus
 
@@ -25,9 +26,14 @@ __all__ = [
 LOG_ENV = "EDGE_CASES_LOG"
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_~-]+")  # what quote() leaves as it is, less '.'
+
+
 def path_param(name: str, value: object) -> str:
     """One path segment: never empty, '.' or '..', and percent-encoded so '/', '?' and '#' stay inside it."""
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    if _UNRESERVED.fullmatch(text):  # ids and numbers, most of the time: nothing to encode or check
+        return text
     if text == "":
         raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
     if text in (".", ".."):

@@ -209,7 +209,9 @@ class BaseClient:
         target = options.path + "?" + query if query else options.path
         content = None if isinstance(options.body, Omit) else _json_bytes(options.body)
         timeout = self.timeout if isinstance(options.timeout, Omit) else options.timeout
-        return Wire(self.base_url + target, target, content, httpx.Timeout(timeout))
+        if not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout)
+        return Wire(self.base_url + target, target, content, timeout)
 
     def _build_request(
         self, http_client: httpx.Client | httpx.AsyncClient | None, options: RequestOptions, wire: Wire
