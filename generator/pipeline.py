@@ -60,7 +60,8 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
     reuse = previous_formatting(reuse_from, FORMATTER) if reuse_from else {}
     formatted = format_files(render(api), reuse, progress)
     manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, formatted.files)
-    record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER, formatted.sources)
+    record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER, formatted.sources,
+                    formatted.spans)
     return Generation(api, formatted.files, manifest, record)
 
 

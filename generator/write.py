@@ -53,8 +53,10 @@ class Record:
     output: the output and its manifest stay the same when only clientgen's own code changes."""
 
     fingerprint: str  # everything the output depends on (pipeline.fingerprint)
-    formatter: str  # black's version and settings: `sources` are only reusable with the same one
+    formatter: str  # black's version and settings: `sources` and `spans` are only reusable with the same one
     sources: dict[str, str]  # path -> sha256 of the text before formatting
+    # path -> (key, start, end) of each piece black formatted on its own, in the formatted file (format.Span)
+    spans: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
 
 
 def remember(out_dir: Path, record: Record) -> None:
@@ -117,9 +119,10 @@ def unchanged(out_dir: Path, fingerprint: str) -> WriteReport | None:
     return WriteReport(0, len(recalled[1]) + 1, 0)
 
 
-def previous_formatting(out_dir: Path, formatter: str) -> dict[str, tuple[str, str]]:
+def previous_formatting(out_dir: Path, formatter: str) -> dict[str, tuple[str, str, list[tuple[str, int, int]]]]:
     """What the last generation in `out_dir` formatted: path -> (hash of its unformatted text, the file as
-    formatted), for every file still exactly as written. Anything unexpected just means nothing is reused."""
+    formatted, its pieces), for every file still exactly as written. Anything unexpected just means nothing is
+    reused."""
     recalled = _recall(out_dir)
     if not recalled or recalled[0].formatter != formatter:
         return {}
@@ -127,7 +130,8 @@ def previous_formatting(out_dir: Path, formatter: str) -> dict[str, tuple[str, s
     for path, source in recalled[0].sources.items():
         content = _disk_bytes(Path(out_dir) / path)
         if content is not None and _sha256(content) == recalled[1].get(path):
-            reusable[path] = (source, content.decode("utf-8", "replace"))
+            spans = [(str(key), int(start), int(end)) for key, start, end in recalled[0].spans.get(path, [])]
+            reusable[path] = (source, content.decode("utf-8", "replace"), spans)
     return reusable
 
 
