@@ -153,7 +153,8 @@ def write(out_dir: Path, files: list[OutputFile], manifest: Manifest, *, force: 
         stale = sorted(set(old) - {f.path for f in all_files})
         report = WriteReport(len(changed), len(all_files) - len(changed), len(stale))
         if changed or stale:
-            _swap_in(out_dir, all_files, set(old) | {MANIFEST})
+            same = {f.path for f in all_files} - {f.path for f in changed}
+            _swap_in(out_dir, all_files, set(old) | {MANIFEST}, same)
         return report
 
 
@@ -226,14 +227,20 @@ def _recover(out_dir: Path) -> None:
             shutil.rmtree(leftover)
 
 
-def _swap_in(out_dir: Path, files: list[OutputFile], managed: set[str]) -> None:
+def _swap_in(out_dir: Path, files: list[OutputFile], managed: set[str], same: set[str]) -> None:
+    """Build the new tree beside `out_dir` and exchange the two; files whose content is the `same` as in the old
+    tree are hard-linked from it (cheaper than writing them, and their times stay those of their last change)."""
     new, old = _siblings(out_dir)
     new.mkdir()
     try:
+        made = {new}
         for f in files:
             target = new / f.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.content.encode())
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if f.path not in same or not _linked(out_dir / f.path, target):
+                target.write_bytes(f.content.encode())
         generated = {f.path for f in files}
         if out_dir.exists():
             _carry_over(out_dir, new, managed | generated)
@@ -246,6 +253,17 @@ def _swap_in(out_dir: Path, files: list[OutputFile], managed: set[str]) -> None:
         if new.exists():
             shutil.rmtree(new, ignore_errors=True)
         raise
+
+
+def _linked(origin: Path, destination: Path) -> bool:
+    """Hard-link a regular file (never a symbolic link: the output holds only files clientgen wrote)."""
+    try:
+        if origin.is_symlink():
+            return False
+        os.link(origin, destination)
+        return True
+    except OSError:
+        return False
 
 
 def _carry_over(source: Path, target: Path, managed: set[str], only_missing: bool = False) -> None:
