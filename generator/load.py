@@ -7,9 +7,11 @@ a spec format cannot afford either, so we compose the node graph ourselves with 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +129,55 @@ def load(path: str | Path, display_name: str | None = None) -> Document:
         if builder.errors:
             raise SpecError(builder.errors)
     return Document(name, data, hashlib.sha256(raw).hexdigest(), builder.values, builder.keys)
+
+
+def load_json(path: str | Path) -> Document | None:
+    """A JSON document, read by the json module (many times faster than as YAML); None if it is not JSON. Positions
+    are worked out, by reading it as YAML, only when one is asked for: most documents never need one."""
+    name = str(path)
+    raw = _read_bytes(Path(path), name)
+    try:  # NaN and Infinity are not JSON, and YAML reads them as strings
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_not_json)
+    except ValueError:
+        return None
+    values, keys = lazy_positions(lambda: positions(path))
+    return Document(name, data, hashlib.sha256(raw).hexdigest(), values, keys)
+
+
+def lazy_positions(tables: Callable[[], Positions]) -> Positions:
+    """Position tables (values, keys) that `tables` works out on first use."""
+    once = cache(tables)
+    return _LazyTable(once, 0), _LazyTable(once, 1)
+
+
+Positions = tuple[Mapping[JsonPath, tuple[int, int]], Mapping[JsonPath, tuple[int, int]]]
+
+
+class _LazyTable(Mapping[JsonPath, tuple[int, int]]):
+    def __init__(self, tables: Callable[[], Positions], index: int) -> None:
+        self._tables, self._index = tables, index
+
+    def __getitem__(self, path: JsonPath) -> tuple[int, int]:
+        return self._tables()[self._index][path]
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._tables()[self._index])
+
+    def __len__(self) -> int:
+        return len(self._tables()[self._index])
+
+
+def positions(path: str | Path) -> Positions:
+    """The position tables of the document at `path`; none if it cannot be read as YAML."""
+    try:
+        doc = load(path)
+    except SpecError:  # JSON that YAML cannot read (tabs): no positions
+        return {}, {}
+    return doc.value_positions, doc.key_positions
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _fast_build(text: str, name: str) -> tuple[_Builder, Any] | None:
