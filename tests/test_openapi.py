@@ -13,14 +13,17 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import naming
 from generator.diagnostics import SpecError
-from generator.load import load, load_json
+from generator.load import json_positions, load, load_json
 from generator.openapi import dump, import_openapi, pointer, write_spec
 from generator.pipeline import generate
 
@@ -181,6 +184,29 @@ def test_imported_specs_read_back_as_themselves(source: Path, tmp_path: Path) ->
     result = import_openapi(source)
     write_spec(result, source, tmp_path / "spec.yaml")
     assert load(tmp_path / "spec.yaml").data == result.spec
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                    | st.text(max_size=8), lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(value=JSON, indent=st.sampled_from([None, 0, 1, 2]), ascii=st.booleans(),
+       separators=st.sampled_from([(",", ":"), (", ", ": "), (" ,", " :  ")]))
+def test_json_positions_are_those_yaml_gives(value: Any, indent: int | None, ascii: bool,
+                                            separators: tuple[str, str]) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii, separators=separators)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "doc.json"
+        path.write_text(text, encoding="utf-8")
+        try:
+            as_yaml = load(path)
+        except SpecError:  # JSON that YAML refuses (U+FFFE and the like): nothing to compare
+            return
+    if as_yaml.data != json.loads(text):  # YAML reads an escaped surrogate pair as two characters
+        return
+    assert json_positions(text) == (dict(as_yaml.value_positions), dict(as_yaml.key_positions))
 
 
 def test_json_is_read_as_json_with_the_positions_yaml_gives(tmp_path: Path) -> None:
