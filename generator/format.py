@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
@@ -53,15 +54,17 @@ def piece_key(piece: Piece) -> str:
 Progress = Callable[[int, int], None]  # (files formatted so far, files to format)
 
 
-def format_files(files: list[OutputFile], reuse: Reuse | None = None, progress: Progress | None = None) -> Formatted:
-    """Format the Python files; `reuse` is what the previous generation formatted."""
+def format_files(files: list[OutputFile], reuse: Reuse | None = None, progress: Progress | None = None,
+                 pool: ProcessPoolExecutor | None = None) -> Formatted:
+    """Format the Python files (in `pool`, from workers(), if given); `reuse` is what the previous generation
+    formatted."""
     reuse = reuse or {}
     sources = {f.path: source_hash(f.content) for f in files if f.is_python}
     done = {path: (text, list(spans)) for path, (source, text, spans) in reuse.items() if sources.get(path) == source}
     changed = {f.path: f.content for f in files if f.is_python and f.path not in done}
     known = {key: text[start:end] for _, text, spans in reuse.values() for key, start, end in spans}
     count = 0
-    for number, (path, text, spans, ran) in enumerate(_format_changed(changed, known), 1):
+    for number, (path, text, spans, ran) in enumerate(_format_changed(changed, known, pool), 1):
         done[path] = (text, spans)
         count += ran
         if progress:
@@ -87,14 +90,15 @@ def format_piece(piece: Piece) -> str | None:
         return None
 
 
-def _format_changed(texts: dict[str, str], known: Mapping[str, str]) -> Iterator[tuple[str, str, list[Span], bool]]:
+def _format_changed(texts: dict[str, str], known: Mapping[str, str],
+                    pool: ProcessPoolExecutor | None) -> Iterator[tuple[str, str, list[Span], bool]]:
     """(path, formatted text, its pieces, whether black ran on it) of each file, in order, as soon as it is ready;
     only the pieces not `known` are formatted, each distinct one once."""
     plans = {path: [(piece, piece_key(piece)) for piece in split(text)] for path, text in texts.items()}
     missing: dict[str, Piece] = {}
     for plan in plans.values():
         missing.update((key, piece) for piece, key in plan if key not in known and key not in missing)
-    results = zip(missing, _format_all(list(missing.values())))
+    results = zip(missing, _format_all(list(missing.values()), pool))
     formatted: dict[str, str | None] = dict(known)
     for path, plan in plans.items():
         for _, key in plan:
@@ -115,17 +119,38 @@ def _assemble(path: str, text: str, plan: list[tuple[Piece, str]],
     return joined, [(key, start, end) for (_, key), (start, end) in zip(plan, places)]
 
 
-def _format_all(todo: list[Piece]) -> Iterator[str | None]:
-    """Formatted pieces in order, as they are ready."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (format_piece(piece) for piece in todo)
+@contextmanager
+def workers() -> Iterator[ProcessPoolExecutor | None]:
+    """Processes to format pieces in, started now: each imports black (a sixth of a second) while the caller goes on
+    rendering. None with a single core or no fork."""
+    count = _worker_count()
+    if count < 2:
+        yield None
         return
-    import black  # noqa: F401  # imported once here, inherited by the forked workers
-
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(format_piece, todo, chunksize=max(1, len(todo) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_import_black) as pool:
+        pool.submit(int)  # a pool forks its workers on its first task
+        yield pool
+
+
+def _worker_count() -> int:
+    return min(os.cpu_count() or 1, 8) if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def _import_black() -> None:
+    import black  # noqa: F401
+
+
+def _format_all(todo: list[Piece], pool: ProcessPoolExecutor | None) -> Iterator[str | None]:
+    """Formatted pieces in order, as they are ready: in `pool` if there is one; else in a pool of their own when
+    there are many, else here."""
+    if pool is not None and todo:
+        yield from pool.map(format_piece, todo, chunksize=max(1, len(todo) // (_worker_count() * 8)))
+    elif len(todo) >= PARALLEL_FROM and _worker_count() > 1:
+        with workers() as started:
+            yield from _format_all(todo, started)
+    else:
+        yield from map(format_piece, todo)
 
 
 def _mode(black: Any) -> Any:

@@ -21,9 +21,10 @@ from itertools import pairwise
 
 WRAPPER = "class _:\n"  # a method is formatted inside it, at the same depth as in its class
 MIN_LINES = 40  # smaller pieces cost more in black's start-up per call than they save
-# Anything that makes black's output depend on more than the statement: directives, an encoding cookie (black keeps
-# it on the first lines only), and line breaks other than \n (black keeps the file's first one everywhere).
-_WHOLE_FILE = re.compile(r"fmt:|yapf:|coding[:=]|[\r\f\v\x1c-\x1e\x85\u2028\u2029]")
+# Anything that makes black's output depend on more than the statement: directives, a comment that could be an
+# encoding cookie (black looks for one on a file's first two lines), and line breaks other than \n (black keeps the
+# file's first one everywhere).
+_WHOLE_FILE = re.compile(r"fmt:|yapf:|#[^\n]*coding[:=]|[\r\f\v\x1c-\x1e\x85\u2028\u2029]")
 _TOP_LEVEL = ("def ", "async def ", "class ", "@")
 _IN_CLASS = tuple("    " + start for start in _TOP_LEVEL)
 _CLASS_HEADER = re.compile(r"class [A-Za-z_][A-Za-z0-9_]*(\([^()#\n]*\))?:[ \t]*\n")

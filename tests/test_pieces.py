@@ -171,6 +171,7 @@ def test_cuts_are_made_before_definitions_after_plain_code() -> None:
     "class A:\n\n    def f(self):\n        pass\n",  # a class would be left without a body
     '"""Doc."""\n\n@dec\ndef f():\n    pass\n',  # a decorator after the module docstring
     "x = 1\n\n\ndef f():\n    pass\n# fmt: off\n",  # black directives
+    "x = 1\n\n\ndef f():\n    # -*- coding: latin-1 -*-\n    pass\n",  # a would-be encoding cookie
     "x = 1\r\n\r\n\r\ndef f():\r\n    pass\r\n",  # other line breaks
     "class A:\n    x = 1\n\n    def f(self):\n        pass\ny = 2\n",  # methods running on into top-level code
     "class A:\n  x = 1\n\n  def f(self):\n    pass\n",  # a body not indented by four spaces
