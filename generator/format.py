@@ -1,8 +1,9 @@
 """Stage 5, format: black, in-process, on every Python file; other files pass through unchanged.
 
-black is the slowest stage by far, so it never formats the same text twice: a file whose unformatted text is
-what the previous generation formatted (its hash is in that generation's record, see write.Record) is taken from
-disk, and on a cold run the files are spread over a process pool.
+black is the slowest stage by far, so it formats no more than it must: each file is cut into pieces that black
+formats independently (pieces.py); a piece whose text the previous generation formatted (its key and place are in
+that generation's record, see write.Record) is taken from the file on disk, and the others are spread over a process
+pool when there are many.
 """
 
 from __future__ import annotations
@@ -10,17 +11,23 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
+from .pieces import Piece, join, split, strip_wrapper
 from .render import OutputFile
 
 LINE_LENGTH = 120  # must match [tool.black] in the generated pyproject.toml
 FORMATTER = f"black {version('black')} (py310, line length {LINE_LENGTH})"
-PARALLEL_FROM = 24  # below this many files, starting workers costs more than it saves
+PARALLEL_FROM = 24  # below this many pieces, starting workers costs more than it saves
+
+Span = tuple[str, int, int]  # a piece's key, and where its formatted text starts and ends in the formatted file
+# path -> (hash of the file's text before formatting, the file as formatted, its pieces)
+Reuse = Mapping[str, tuple[str, str, Sequence[Span]]]
 
 
 class FormatError(Exception):
@@ -31,6 +38,7 @@ class FormatError(Exception):
 class Formatted:
     files: list[OutputFile]
     sources: dict[str, str]  # path -> sha256 of its text before formatting, for reuse next time
+    spans: dict[str, list[Span]]  # path -> its pieces, for reuse next time
     formatted: int  # how many files black actually ran on
 
 
@@ -38,24 +46,31 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def piece_key(piece: Piece) -> str:
+    """The same text as a method and at the top level differ: a method's formatted text has lost its wrapper."""
+    return source_hash(("nested\0" if piece.nested else "top\0") + piece.text)
+
+
 Progress = Callable[[int, int], None]  # (files formatted so far, files to format)
 
 
-def format_files(files: list[OutputFile], reuse: Mapping[str, tuple[str, str]] | None = None,
-                 progress: Progress | None = None) -> Formatted:
-    """Format the Python files; `reuse` maps a path to (source hash, formatted text) of the previous run."""
+def format_files(files: list[OutputFile], reuse: Reuse | None = None, progress: Progress | None = None,
+                 pool: ProcessPoolExecutor | None = None) -> Formatted:
+    """Format the Python files (in `pool`, from workers(), if given); `reuse` is what the previous generation
+    formatted."""
     reuse = reuse or {}
     sources = {f.path: source_hash(f.content) for f in files if f.is_python}
-    todo = [f for f in files if f.is_python and reuse.get(f.path, ("", ""))[0] != sources[f.path]]
-    done: dict[str, str] = {}
-    for f, text in zip(todo, _format_all([f.content for f in todo], [f.path for f in todo])):
-        done[f.path] = text
+    done = {path: (text, list(spans)) for path, (source, text, spans) in reuse.items() if sources.get(path) == source}
+    changed = {f.path: f.content for f in files if f.is_python and f.path not in done}
+    known = {key: text[start:end] for _, text, spans in reuse.values() for key, start, end in spans}
+    count = 0
+    for number, (path, text, spans, ran) in enumerate(_format_changed(changed, known, pool), 1):
+        done[path] = (text, spans)
+        count += ran
         if progress:
-            progress(len(done), len(todo))
-    result = [
-        OutputFile(f.path, done[f.path] if f.path in done else reuse[f.path][1]) if f.is_python else f for f in files
-    ]
-    return Formatted(result, sources, len(todo))
+            progress(number, len(changed))
+    result = [OutputFile(f.path, done[f.path][0]) if f.is_python else f for f in files]
+    return Formatted(result, sources, {path: spans for path, (_, spans) in done.items()}, count)
 
 
 def format_python(text: str, path: str = "<generated>") -> str:
@@ -67,17 +82,75 @@ def format_python(text: str, path: str = "<generated>") -> str:
         raise FormatError(f"generated invalid Python in {path}: {exc}") from None
 
 
-def _format_all(texts: list[str], paths: list[str]) -> Iterator[str]:
-    """Formatted texts in order, as they are ready."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(texts) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (format_python(text, path) for text, path in zip(texts, paths))
-        return
-    import black  # noqa: F401  # imported once here, inherited by the forked workers
+def format_piece(piece: Piece) -> str | None:
+    """black's output for one piece as it stands in the file; None if black will not take it alone."""
+    try:
+        return strip_wrapper(piece, format_python(piece.text))
+    except FormatError:
+        return None
 
+
+def _format_changed(texts: dict[str, str], known: Mapping[str, str],
+                    pool: ProcessPoolExecutor | None) -> Iterator[tuple[str, str, list[Span], bool]]:
+    """(path, formatted text, its pieces, whether black ran on it) of each file, in order, as soon as it is ready;
+    only the pieces not `known` are formatted, each distinct one once."""
+    plans = {path: [(piece, piece_key(piece)) for piece in split(text)] for path, text in texts.items()}
+    missing: dict[str, Piece] = {}
+    for plan in plans.values():
+        missing.update((key, piece) for piece, key in plan if key not in known and key not in missing)
+    results = zip(missing, _format_all(list(missing.values()), pool))
+    formatted: dict[str, str | None] = dict(known)
+    for path, plan in plans.items():
+        for _, key in plan:
+            while key not in formatted:
+                ready, text = next(results)
+                formatted[ready] = text
+        yield path, *_assemble(path, texts[path], plan, formatted), any(key in missing for _, key in plan)
+
+
+def _assemble(path: str, text: str, plan: list[tuple[Piece, str]],
+              formatted: Mapping[str, str | None]) -> tuple[str, list[Span]]:
+    """The formatted file and its pieces; when black would not take a piece alone, the whole file as black has it."""
+    outputs = [formatted[key] for _, key in plan]
+    if any(output is None for output in outputs):
+        whole = format_python(text, path)
+        return whole, [(piece_key(Piece(text, False)), 0, len(whole))]
+    joined, places = join([piece for piece, _ in plan], [output or "" for output in outputs])
+    return joined, [(key, start, end) for (_, key), (start, end) in zip(plan, places)]
+
+
+@contextmanager
+def workers() -> Iterator[ProcessPoolExecutor | None]:
+    """Processes to format pieces in, started now: each imports black (a sixth of a second) while the caller goes on
+    rendering. None with a single core or no fork."""
+    count = _worker_count()
+    if count < 2:
+        yield None
+        return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(format_python, texts, paths, chunksize=max(1, len(texts) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_import_black) as pool:
+        pool.submit(int)  # a pool forks its workers on its first task
+        yield pool
+
+
+def _worker_count() -> int:
+    return min(os.cpu_count() or 1, 8) if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def _import_black() -> None:
+    import black  # noqa: F401
+
+
+def _format_all(todo: list[Piece], pool: ProcessPoolExecutor | None) -> Iterator[str | None]:
+    """Formatted pieces in order, as they are ready: in `pool` if there is one; else in a pool of their own when
+    there are many, else here."""
+    if pool is not None and todo:
+        yield from pool.map(format_piece, todo, chunksize=max(1, len(todo) // (_worker_count() * 8)))
+    elif len(todo) >= PARALLEL_FROM and _worker_count() > 1:
+        with workers() as started:
+            yield from _format_all(todo, started)
+    else:
+        yield from map(format_piece, todo)
 
 
 def _mode(black: Any) -> Any:

@@ -24,6 +24,7 @@ dropped without one. Documentation-only keys (`externalDocs`, `xml`, `$comment`,
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ import yaml
 
 from . import naming
 from .diagnostics import Diagnostic, SpecError, did_you_mean
-from .load import Document, JsonPath, load
+from .load import Document, JsonPath, lazy_positions, load, load_json, positions
 from .validate import RUNTIME_NAMES
 
 T = TypeVar("T")
@@ -85,15 +86,8 @@ def import_openapi(path: str | Path, config: str | Path | None = None) -> Import
 
 
 def _read(path: Path) -> Document:
-    """YAML 1.2 (dates and `on`/`no` stay strings) with positions; JSON that YAML cannot read (tabs) still works."""
-    try:
-        return load(path)
-    except SpecError as error:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
-            raise error from None
-        return Document(str(path), data, "", {}, {})
+    """JSON, or YAML 1.2 (dates and `on`/`no` stay strings) with positions."""
+    return load_json(path) or load(path)
 
 
 def _read_config(path: Path) -> Document:
@@ -1165,8 +1159,10 @@ def write_spec(result: ImportResult, source: Path, output: Path) -> list[Diagnos
                 os.unlink(temporary)
     except OSError as exc:
         raise SpecError([Diagnostic(str(output), 1, 1, f"cannot write the spec: {exc.strerror or exc}", "io")]) from None
+    # Checked as written, without reading it back (the dump round-trips); positions come from the file if needed.
+    values, keys = lazy_positions(lambda: positions(output))
+    doc = Document(str(output), result.spec, hashlib.sha256(text.encode()).hexdigest(), values, keys)
     try:
-        doc = load(output)
         validate(doc)
         build(doc)
     except SpecError as error:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
-from .format import FORMATTER, Progress, format_files
+from .format import FORMATTER, Progress, format_files, workers
 from .ir import Api, build
 from .load import load
 from .render import OutputFile, render, templates_dir
@@ -57,10 +57,12 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
     """Every output file; files that `reuse_from` holds exactly as black would format them again are reused.
     `key` is the fingerprint when the caller has computed it already."""
     api = load_api(spec, package_name)
-    reuse = previous_formatting(reuse_from, FORMATTER) if reuse_from else {}
-    formatted = format_files(render(api), reuse, progress)
+    with workers() as pool:
+        reuse = previous_formatting(reuse_from, FORMATTER) if reuse_from else {}
+        formatted = format_files(render(api), reuse, progress, pool)
     manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, formatted.files)
-    record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER, formatted.sources)
+    record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER, formatted.sources,
+                    formatted.spans)
     return Generation(api, formatted.files, manifest, record)
 
 

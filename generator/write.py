@@ -53,8 +53,10 @@ class Record:
     output: the output and its manifest stay the same when only clientgen's own code changes."""
 
     fingerprint: str  # everything the output depends on (pipeline.fingerprint)
-    formatter: str  # black's version and settings: `sources` are only reusable with the same one
+    formatter: str  # black's version and settings: `sources` and `spans` are only reusable with the same one
     sources: dict[str, str]  # path -> sha256 of the text before formatting
+    # path -> (key, start, end) of each piece black formatted on its own, in the formatted file (format.Span)
+    spans: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
 
 
 def remember(out_dir: Path, record: Record) -> None:
@@ -117,9 +119,10 @@ def unchanged(out_dir: Path, fingerprint: str) -> WriteReport | None:
     return WriteReport(0, len(recalled[1]) + 1, 0)
 
 
-def previous_formatting(out_dir: Path, formatter: str) -> dict[str, tuple[str, str]]:
+def previous_formatting(out_dir: Path, formatter: str) -> dict[str, tuple[str, str, list[tuple[str, int, int]]]]:
     """What the last generation in `out_dir` formatted: path -> (hash of its unformatted text, the file as
-    formatted), for every file still exactly as written. Anything unexpected just means nothing is reused."""
+    formatted, its pieces), for every file still exactly as written. Anything unexpected just means nothing is
+    reused."""
     recalled = _recall(out_dir)
     if not recalled or recalled[0].formatter != formatter:
         return {}
@@ -127,7 +130,8 @@ def previous_formatting(out_dir: Path, formatter: str) -> dict[str, tuple[str, s
     for path, source in recalled[0].sources.items():
         content = _disk_bytes(Path(out_dir) / path)
         if content is not None and _sha256(content) == recalled[1].get(path):
-            reusable[path] = (source, content.decode("utf-8", "replace"))
+            spans = [(str(key), int(start), int(end)) for key, start, end in recalled[0].spans.get(path, [])]
+            reusable[path] = (source, content.decode("utf-8", "replace"), spans)
     return reusable
 
 
@@ -149,7 +153,8 @@ def write(out_dir: Path, files: list[OutputFile], manifest: Manifest, *, force: 
         stale = sorted(set(old) - {f.path for f in all_files})
         report = WriteReport(len(changed), len(all_files) - len(changed), len(stale))
         if changed or stale:
-            _swap_in(out_dir, all_files, set(old) | {MANIFEST})
+            same = {f.path for f in all_files} - {f.path for f in changed}
+            _swap_in(out_dir, all_files, set(old) | {MANIFEST}, same)
         return report
 
 
@@ -222,14 +227,20 @@ def _recover(out_dir: Path) -> None:
             shutil.rmtree(leftover)
 
 
-def _swap_in(out_dir: Path, files: list[OutputFile], managed: set[str]) -> None:
+def _swap_in(out_dir: Path, files: list[OutputFile], managed: set[str], same: set[str]) -> None:
+    """Build the new tree beside `out_dir` and exchange the two; files whose content is the `same` as in the old
+    tree are hard-linked from it (cheaper than writing them, and their times stay those of their last change)."""
     new, old = _siblings(out_dir)
     new.mkdir()
     try:
+        made = {new}
         for f in files:
             target = new / f.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.content.encode())
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if f.path not in same or not _linked(out_dir / f.path, target):
+                target.write_bytes(f.content.encode())
         generated = {f.path for f in files}
         if out_dir.exists():
             _carry_over(out_dir, new, managed | generated)
@@ -242,6 +253,17 @@ def _swap_in(out_dir: Path, files: list[OutputFile], managed: set[str]) -> None:
         if new.exists():
             shutil.rmtree(new, ignore_errors=True)
         raise
+
+
+def _linked(origin: Path, destination: Path) -> bool:
+    """Hard-link a regular file (never a symbolic link: the output holds only files clientgen wrote)."""
+    try:
+        if origin.is_symlink():
+            return False
+        os.link(origin, destination)
+        return True
+    except OSError:
+        return False
 
 
 def _carry_over(source: Path, target: Path, managed: set[str], only_missing: bool = False) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from generator import format as fmt
 from generator.format import FORMATTER, format_files
+from generator.pieces import Piece
 from generator.pipeline import fingerprint, generate, load_api
 from generator.render import OutputFile, render
 from generator.write import MANIFEST, previous_formatting
@@ -64,6 +68,26 @@ def test_a_changed_description_reformats_only_the_files_it_reaches(tmp_path: Pat
     report = generate(changed, out)
     assert report.written == 5  # that module, two reference pages, the CLI table, the manifest
     assert "Cancel a pending position instruction" in (out / "python/clear_street/resources/v1/positions.py").read_text()
+
+
+def test_a_changed_description_reformats_only_the_pieces_it_reaches(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    generate(SPEC, out)
+    changed = tmp_path / "clear_street.yaml"
+    changed.write_text(SPEC.read_text().replace("Cancel an outstanding position instruction",
+                                                "Cancel a pending position instruction"))
+    seen: list[Piece] = []
+    real = fmt.format_piece
+    monkeypatch.setattr(fmt, "format_piece", lambda piece: seen.append(piece) or real(piece))
+
+    files = render(load_api(changed))
+    formatted = format_files(files, previous_formatting(out, FORMATTER))
+
+    assert len(seen) == 2 and all("Cancel a pending position instruction" in piece.text for piece in seen)  # sync, async
+    module = next(f for f in files if f.path.endswith("resources/v1/positions.py"))
+    assert len(seen[0].text) < len(module.content) / 3
+    assert next(f for f in formatted.files if f.path == module.path).content == fmt.format_python(module.content)
 
 
 def test_progress_is_reported_per_formatted_file() -> None:

@@ -13,14 +13,17 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import naming
 from generator.diagnostics import SpecError
-from generator.load import load
+from generator.load import json_positions, load, load_json
 from generator.openapi import dump, import_openapi, pointer, write_spec
 from generator.pipeline import generate
 
@@ -195,6 +198,52 @@ def test_dump_round_trips_every_string(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
     path.write_text(dump(data, "test"))
     assert load(path).data == data
+
+
+@pytest.mark.parametrize("source", [_source(CASES / name) for name in GOLDEN] + [CLEAR_STREET], ids=["v30", "v31", "cs"])
+def test_imported_specs_read_back_as_themselves(source: Path, tmp_path: Path) -> None:
+    """write_spec checks the spec it wrote without reading it back: it must read back as exactly what was dumped."""
+    if not source.exists():
+        pytest.skip("the Clear Street document is not present")
+    result = import_openapi(source)
+    write_spec(result, source, tmp_path / "spec.yaml")
+    assert load(tmp_path / "spec.yaml").data == result.spec
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                    | st.text(max_size=8), lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(value=JSON, indent=st.sampled_from([None, 0, 1, 2]), ascii=st.booleans(),
+       separators=st.sampled_from([(",", ":"), (", ", ": "), (" ,", " :  ")]))
+def test_json_positions_are_those_yaml_gives(value: Any, indent: int | None, ascii: bool,
+                                            separators: tuple[str, str]) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii, separators=separators)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "doc.json"
+        path.write_text(text, encoding="utf-8")
+        try:
+            as_yaml = load(path)
+        except SpecError:  # JSON that YAML refuses (U+FFFE and the like): nothing to compare
+            return
+    if as_yaml.data != json.loads(text):  # YAML reads an escaped surrogate pair as two characters
+        return
+    assert json_positions(text) == (dict(as_yaml.value_positions), dict(as_yaml.key_positions))
+
+
+def test_json_is_read_as_json_with_the_positions_yaml_gives(tmp_path: Path) -> None:
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps({"a": {"b": [1, "x", {"c": None}]}, "d": 2.5, "é": "\u2028"}, indent=3))
+    doc, as_yaml = load_json(path), load(path)
+    assert doc is not None and doc.data == as_yaml.data and doc.sha256 == as_yaml.sha256
+    assert dict(doc.value_positions) == dict(as_yaml.value_positions)
+    assert dict(doc.key_positions) == dict(as_yaml.key_positions)
+    path.write_text('{"a": NaN}')  # not JSON; YAML reads NaN as a string
+    assert load_json(path) is None
+    path.write_text("a: 1\n")
+    assert load_json(path) is None
 
 
 def test_dump_is_readable() -> None:

@@ -9,6 +9,7 @@ taken from elsewhere. Not collected by pytest.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -204,6 +205,9 @@ def main() -> None:
     parser.add_argument("--peer-timeout", type=float, default=600)
     arguments = parser.parse_args()
     sizes = [int(s) for s in arguments.sizes.split(",")]
+    # Compiled as pip compiles an installed package (the peer's is): an editable install leaves that to the first
+    # import, and with PYTHONDONTWRITEBYTECODE set every clientgen process would compile the generator again.
+    compileall.compile_dir(ROOT / "generator", quiet=1)
     print(f"machine: {os.cpu_count()} cores; peer openapi-python-client {PEER_VERSION}; medians of {arguments.runs}")
     with tempfile.TemporaryDirectory(prefix="clientgen-bench-") as tmp:
         work = Path(tmp)
