@@ -515,8 +515,7 @@ class _Builder:
             self._define(module, self._model(class_name, schema, module))
         else:
             description = schema.get("description", "")
-            # An inline object inside a list or map alias is a class of its own: 'ThingsItem', not the alias's name.
-            hint = class_name if schema.get("oneOf") or schema.get("anyOf") else class_name + "Item"
+            hint = naming.alias_item_class(class_name, bool(schema.get("oneOf") or schema.get("anyOf")))
             self._define(module, AliasDef(class_name, description, self._type(schema, hint, module)))
 
     def _model(self, class_name: str, schema: dict[str, Any], module: str, base: str = "BaseModel") -> ModelDef:
@@ -524,7 +523,7 @@ class _Builder:
         fields = []
         lenient = []
         for wire, prop in (schema.get("properties") or {}).items():
-            field_type = self._type(prop, class_name + naming.pascal(wire), module)
+            field_type = self._type(prop, naming.property_class(class_name, wire), module)
             if wire not in required:  # responses are lenient: a missing optional field reads as None
                 field_type = _optional(field_type)
             description = prop.get("description", "")
@@ -630,7 +629,7 @@ class _Builder:
     def _typed_dict(self, class_name: str, schema: dict[str, Any], module: str) -> TypedDictDef:
         required = set(schema.get("required") or [])
         fields = tuple(
-            Field(naming.field_name(wire), wire, self._type(prop, class_name + naming.pascal(wire), module, True),
+            Field(naming.field_name(wire), wire, self._type(prop, naming.property_class(class_name, wire), module, True),
                   wire in required, prop.get("description", ""), _spec_example(prop, self.schemas))
             for wire, prop in (schema.get("properties") or {}).items()
         )
@@ -647,7 +646,7 @@ class _Builder:
 
     def _union(self, variants: list[dict[str, Any]], hint: str, module: str, request: bool) -> TypeRef:
         types = [
-            self._type(v, hint + naming.pascal(v.get("title") or f"option {i + 1}"), module, request)
+            self._type(v, naming.variant_class(hint, v.get("title"), i), module, request)
             for i, v in enumerate(variants)
         ]
         annotations = list(dict.fromkeys(t.annotation for t in types))

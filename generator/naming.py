@@ -131,6 +131,22 @@ def resource_class(name: str) -> str:
     return ("N" + result if result[:1].isdigit() else result) + "Resource"
 
 
+def property_class(owner: str, wire_name: str) -> str:
+    """The class of an inline object in property `wire_name` of class `owner`: Order.item -> OrderItem."""
+    return owner + pascal(wire_name)
+
+
+def variant_class(hint: str, title: str | None, index: int) -> str:
+    """The class of an inline object in a oneOf/anyOf: its title, else its position (PaymentOption2)."""
+    return hint + pascal(title or f"option {index + 1}")
+
+
+def alias_item_class(alias_class: str, is_union: bool) -> str:
+    """Where the inline objects inside a type alias are named from: a union's variants from the alias's name,
+    the items of a list or map alias from 'ThingsItem' (not the alias's own name)."""
+    return alias_class if is_union else alias_class + "Item"
+
+
 def method_type_prefix(singular_name: str, method: str) -> str:
     """PositionCancelPositionInstruction, the stem of ...Response and ...Params (N2faGet for resource '2fa')."""
     result = pascal(singular_name) + pascal(method)

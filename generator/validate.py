@@ -239,7 +239,8 @@ class _Semantics:
             if _is_object_schema(schema):
                 found = self._inline_in_properties(schema, class_name, path, 0)
             else:  # as ir.Builder._schema_definition names the classes inside an alias
-                found = self._inline_classes(schema, class_name + ("" if _variants(schema) else "Item"), path, 0)
+                hint = naming.alias_item_class(class_name, bool(_variants(schema)))
+                found = self._inline_classes(schema, hint, path, 0)
             for inline_name, inline_path in found:
                 self._claim(taken, inline_name, inline_path, f"the inline object at {'/'.join(map(str, inline_path))}")
 
@@ -254,8 +255,8 @@ class _Semantics:
             key = "oneOf" if schema.get("oneOf") else "anyOf"
             for index, variant in enumerate(variants):
                 title = variant.get("title") if isinstance(variant, dict) else None
-                label = naming.pascal(title or f"option {index + 1}")
-                yield from self._inline_classes(variant, hint + label, path + (key, index), depth + 1)
+                yield from self._inline_classes(variant, naming.variant_class(hint, title, index),
+                                                path + (key, index), depth + 1)
         elif schema.get("type") == "array":
             yield from self._inline_classes(schema.get("items"), hint, path + ("items",), depth + 1)
         elif _is_object_schema(schema):
@@ -268,7 +269,7 @@ class _Semantics:
     def _inline_in_properties(self, schema: dict[str, Any], class_name: str, path: JsonPath,
                               depth: int) -> Iterator[tuple[str, JsonPath]]:
         for wire, (prop, prop_path) in self._merged_properties(schema, path, depth).items():
-            yield from self._inline_classes(prop, class_name + naming.pascal(wire), prop_path, depth + 1)
+            yield from self._inline_classes(prop, naming.property_class(class_name, wire), prop_path, depth + 1)
 
     def _merged_properties(self, schema: Any, path: JsonPath, depth: int) -> dict[str, tuple[Any, JsonPath]]:
         """A class's properties as ir.Builder._flatten merges them (allOf members, later ones winning)."""
