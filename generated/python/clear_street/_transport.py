@@ -52,7 +52,7 @@ class Urllib3Transport:
     def __init__(self, base_url: str) -> None:
         import urllib3
 
-        options: dict[str, object] = {"maxsize": POOL_SIZE, "block": False, "retries": False}
+        options: dict[str, object] = {"maxsize": POOL_SIZE, "block": False}
         if base_url.startswith("https:"):
             options["ssl_context"] = httpx.create_ssl_context()
         proxy = env_proxy(base_url)
@@ -63,13 +63,12 @@ class Urllib3Transport:
             base_url if proxy and base_url.startswith("http:") else urllib3.util.parse_url(base_url).path or ""
         )
         self._timeouts: dict[tuple[float | None, float | None], urllib3.Timeout] = {}
+        self._failure = urllib3.exceptions.HTTPError  # kept here: no import statement on every call
 
     def send(
         self, method: str, url: str, target: str, headers: Mapping[str, str], body: bytes | None, timeout: httpx.Timeout
     ) -> Reply:
         """One request; `target` is the path and query below the base URL, `url` the whole URL (for errors)."""
-        import urllib3
-
         try:
             response = self._pool.urlopen(
                 method,
@@ -81,7 +80,7 @@ class Urllib3Transport:
                 redirect=False,
                 assert_same_host=False,
             )
-        except urllib3.exceptions.HTTPError as exc:
+        except self._failure as exc:
             raise _httpx_error(exc, httpx.Request(method, url, headers=headers)) from exc
         status, content = response.status, response.data
 

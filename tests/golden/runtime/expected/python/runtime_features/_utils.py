@@ -5,6 +5,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Mapping
+from typing import TypeGuard
 from urllib.parse import quote, quote_plus
 
 import pydantic
@@ -95,16 +96,20 @@ def materialize(query: dict[str, object]) -> dict[str, object]:
     """Array arguments given as any iterable (a generator, a set) as lists: read once, so that every retry and the
     next pages send the same items."""
     for key, value in query.items():
-        if isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping, list, tuple, CommaSeparated)):
+        if _is_array(value) and not isinstance(value, (list, tuple)):
             query[key] = list(value)
     return query
 
 
 def header_value(value: object) -> str:
     """A header parameter's text: an array as its items joined by commas (OpenAPI's `simple` style)."""
-    if isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping)):
+    if _is_array(value):
         return ",".join(_text(item) for item in value)
     return _text(value)
+
+
+def _is_array(value: object) -> TypeGuard[Iterable[object]]:
+    return isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping))
 
 
 def _encode(value: object) -> str:
