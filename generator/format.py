@@ -3,11 +3,12 @@
 black is the slowest stage by far, so it formats no more than it must: each file is cut into pieces that black
 formats independently (pieces.py); a piece whose text the previous generation formatted (its key and place are in
 that generation's record, see write.Record) is taken from the file on disk, and the others are spread over a process
-pool when there are many.
+pool when there are many. black sees each distinct shape of piece once (shapes.py).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ from typing import Any
 
 from .pieces import Piece, join, split, strip_wrapper
 from .render import OutputFile
+from .shapes import restore, shape_of
 
 LINE_LENGTH = 120  # must match [tool.black] in the generated pyproject.toml
 FORMATTER = f"black {version('black')} (py310, line length {LINE_LENGTH})"
@@ -83,7 +85,23 @@ def format_python(text: str, path: str = "<generated>") -> str:
 
 
 def format_piece(piece: Piece) -> str | None:
-    """black's output for one piece as it stands in the file; None if black will not take it alone."""
+    """black's output for one piece as it stands in the file; None if black will not take it alone. Formatted
+    through its shape (shapes.py), so that pieces of one shape cost black once."""
+    shape = shape_of(piece.text)
+    if shape is not None:
+        formatted = _format_shape(shape.text, piece.nested)
+        restored = restore(shape, formatted) if formatted is not None else None
+        if restored is not None:
+            return restored
+    return _black_piece(piece)
+
+
+@functools.lru_cache(maxsize=4096)  # per process: a worker's shapes, or those of the generations run here
+def _format_shape(text: str, nested: bool) -> str | None:
+    return _black_piece(Piece(text, nested))
+
+
+def _black_piece(piece: Piece) -> str | None:
     try:
         return strip_wrapper(piece, format_python(piece.text))
     except FormatError:
