@@ -3,6 +3,7 @@
 # Names are imported on first use (PEP 562), so importing one type does not import every type of the API:
 # the cost of `import` stays the same however large the API grows. Type checkers see the imports below.
 
+import functools
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -29,23 +30,30 @@ __all__ = [
     "ResponseMetadata",
 ]
 
-_MODULES = {
-    "APIError": ".api_error",
-    "BaseResponse": ".base_response",
-    "PositionInstruction": ".position_instruction",
-    "PositionInstructionList": ".position_instruction_list",
-    "PositionInstructionStatus": ".position_instruction_status",
-    "PositionInstructionSubmission": ".position_instruction_submission",
-    "PositionInstructionSubmissionParam": ".position_instruction_submission_param",
-    "PositionInstructionType": ".position_instruction_type",
-    "ResponseMetadata": ".response_metadata",
-}
+# Each name, and the module it is imported from on first use.
+_MODULES = """
+APIError .api_error
+BaseResponse .base_response
+PositionInstruction .position_instruction
+PositionInstructionList .position_instruction_list
+PositionInstructionStatus .position_instruction_status
+PositionInstructionSubmission .position_instruction_submission
+PositionInstructionSubmissionParam .position_instruction_submission_param
+PositionInstructionType .position_instruction_type
+ResponseMetadata .response_metadata
+"""
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
+    module = _modules().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+@functools.cache
+def _modules() -> dict[str, str]:
+    words = _MODULES.split()
+    return dict(zip(words[::2], words[1::2]))

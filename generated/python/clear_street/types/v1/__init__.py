@@ -3,6 +3,7 @@
 # Names are imported on first use (PEP 562), so importing one type does not import every type of the API:
 # the cost of `import` stays the same however large the API grows. Type checkers see the imports below.
 
+import functools
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -23,20 +24,27 @@ __all__ = [
     "PositionSubmitPositionInstructionsResponse",
 ]
 
-_MODULES = {
-    "PositionCancelPositionInstructionParams": ".position_cancel_position_instruction_params",
-    "PositionCancelPositionInstructionResponse": ".position_cancel_position_instruction_response",
-    "PositionGetPositionInstructionsParams": ".position_get_position_instructions_params",
-    "PositionGetPositionInstructionsResponse": ".position_get_position_instructions_response",
-    "PositionSubmitPositionInstructionsParams": ".position_submit_position_instructions_params",
-    "PositionSubmitPositionInstructionsResponse": ".position_submit_position_instructions_response",
-}
+# Each name, and the module it is imported from on first use.
+_MODULES = """
+PositionCancelPositionInstructionParams .position_cancel_position_instruction_params
+PositionCancelPositionInstructionResponse .position_cancel_position_instruction_response
+PositionGetPositionInstructionsParams .position_get_position_instructions_params
+PositionGetPositionInstructionsResponse .position_get_position_instructions_response
+PositionSubmitPositionInstructionsParams .position_submit_position_instructions_params
+PositionSubmitPositionInstructionsResponse .position_submit_position_instructions_response
+"""
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
+    module = _modules().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+@functools.cache
+def _modules() -> dict[str, str]:
+    words = _MODULES.split()
+    return dict(zip(words[::2], words[1::2]))

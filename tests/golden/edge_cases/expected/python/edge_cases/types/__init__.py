@@ -3,6 +3,7 @@
 # Names are imported on first use (PEP 562), so importing one type does not import every type of the API:
 # the cost of `import` stays the same however large the API grows. Type checkers see the imports below.
 
+import functools
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -72,47 +73,54 @@ __all__ = [
     "WidgetListResponse",
 ]
 
-_MODULES = {
-    "Child": ".parent",
-    "Circle": ".circle",
-    "Color": ".color",
-    "Envelope": ".envelope",
-    "Keywords": ".keywords",
-    "MaybeNumber": ".maybe_number",
-    "MaybeOwner": ".maybe_owner",
-    "Meta": ".meta",
-    "Named": ".named",
-    "Nested": ".nested",
-    "NestedOwner": ".nested",
-    "NestedOwnerAddress": ".nested",
-    "NestedTags": ".nested",
-    "NewWidget": ".new_widget",
-    "NewWidgetParam": ".new_widget_param",
-    "Nullability": ".nullability",
-    "Parent": ".parent",
-    "Priority": ".priority",
-    "Problem": ".problem",
-    "Shape": ".shape",
-    "Square": ".square",
-    "Timestamped": ".timestamped",
-    "TreeNode": ".tree_node",
-    "Widget": ".widget",
-    "WidgetCreateParams": ".widget_create_params",
-    "WidgetCreateResponse": ".widget_create_response",
-    "WidgetDeleteParams": ".widget_delete_params",
-    "WidgetGetParams": ".widget_get_params",
-    "WidgetGetResponse": ".widget_get_response",
-    "WidgetGetResponseData": ".widget_get_response",
-    "WidgetList": ".widget_list",
-    "WidgetListParams": ".widget_list_params",
-    "WidgetListResponse": ".widget_list_response",
-}
+# Each name, and the module it is imported from on first use.
+_MODULES = """
+Child .parent
+Circle .circle
+Color .color
+Envelope .envelope
+Keywords .keywords
+MaybeNumber .maybe_number
+MaybeOwner .maybe_owner
+Meta .meta
+Named .named
+Nested .nested
+NestedOwner .nested
+NestedOwnerAddress .nested
+NestedTags .nested
+NewWidget .new_widget
+NewWidgetParam .new_widget_param
+Nullability .nullability
+Parent .parent
+Priority .priority
+Problem .problem
+Shape .shape
+Square .square
+Timestamped .timestamped
+TreeNode .tree_node
+Widget .widget
+WidgetCreateParams .widget_create_params
+WidgetCreateResponse .widget_create_response
+WidgetDeleteParams .widget_delete_params
+WidgetGetParams .widget_get_params
+WidgetGetResponse .widget_get_response
+WidgetGetResponseData .widget_get_response
+WidgetList .widget_list
+WidgetListParams .widget_list_params
+WidgetListResponse .widget_list_response
+"""
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
+    module = _modules().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+@functools.cache
+def _modules() -> dict[str, str]:
+    words = _MODULES.split()
+    return dict(zip(words[::2], words[1::2]))

@@ -3,6 +3,7 @@
 # Names are imported on first use (PEP 562), so importing one type does not import every type of the API:
 # the cost of `import` stays the same however large the API grows. Type checkers see the imports below.
 
+import functools
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -46,32 +47,39 @@ __all__ = [
     "ResponseMetadata",
 ]
 
-_MODULES = {
-    "APIError": ".api_error",
-    "BaseResponse": ".base_response",
-    "Order": ".order",
-    "OrderCancelParams": ".order_cancel_params",
-    "OrderCreateParams": ".order_create_params",
-    "OrderCreateResponse": ".order_create_response",
-    "OrderList": ".order_list",
-    "OrderListFillsParams": ".order_list_fills_params",
-    "OrderListFillsResponse": ".order_list_fills_response",
-    "OrderListFillsResponseData": ".order_list_fills_response",
-    "OrderListParams": ".order_list_params",
-    "OrderListResponse": ".order_list_response",
-    "OrderReplaceParams": ".order_replace_params",
-    "OrderReplaceResponse": ".order_replace_response",
-    "OrderStatus": ".order_status",
-    "OrderSubmitParams": ".order_submit_params",
-    "OrderSubmitResponse": ".order_submit_response",
-    "ResponseMetadata": ".response_metadata",
-}
+# Each name, and the module it is imported from on first use.
+_MODULES = """
+APIError .api_error
+BaseResponse .base_response
+Order .order
+OrderCancelParams .order_cancel_params
+OrderCreateParams .order_create_params
+OrderCreateResponse .order_create_response
+OrderList .order_list
+OrderListFillsParams .order_list_fills_params
+OrderListFillsResponse .order_list_fills_response
+OrderListFillsResponseData .order_list_fills_response
+OrderListParams .order_list_params
+OrderListResponse .order_list_response
+OrderReplaceParams .order_replace_params
+OrderReplaceResponse .order_replace_response
+OrderStatus .order_status
+OrderSubmitParams .order_submit_params
+OrderSubmitResponse .order_submit_response
+ResponseMetadata .response_metadata
+"""
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
+    module = _modules().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+@functools.cache
+def _modules() -> dict[str, str]:
+    words = _MODULES.split()
+    return dict(zip(words[::2], words[1::2]))

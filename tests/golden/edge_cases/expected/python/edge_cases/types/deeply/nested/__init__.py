@@ -3,6 +3,7 @@
 # Names are imported on first use (PEP 562), so importing one type does not import every type of the API:
 # the cost of `import` stays the same however large the API grows. Type checkers see the imports below.
 
+import functools
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -12,16 +13,23 @@ if TYPE_CHECKING:
 
 __all__ = ["ThingListThingsParams", "ThingListThingsResponse"]
 
-_MODULES = {
-    "ThingListThingsParams": ".thing_list_things_params",
-    "ThingListThingsResponse": ".thing_list_things_response",
-}
+# Each name, and the module it is imported from on first use.
+_MODULES = """
+ThingListThingsParams .thing_list_things_params
+ThingListThingsResponse .thing_list_things_response
+"""
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
+    module = _modules().get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+@functools.cache
+def _modules() -> dict[str, str]:
+    words = _MODULES.split()
+    return dict(zip(words[::2], words[1::2]))
