@@ -10,6 +10,7 @@ import html
 import json
 import keyword
 import math
+import re
 import shlex
 import unicodedata
 from typing import Any
@@ -38,9 +39,20 @@ def _escape_char(char: str, quote: str) -> str:
     return char
 
 
+# What _escape_char changes in ASCII text (besides the quote); text without any is its own escape.
+_ASCII_SPECIAL = re.compile(r"[\x00-\x1f\x7f\\]")
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _escaped(text: str, quote: str) -> str:
+    if text.isascii() and not _ASCII_SPECIAL.search(text) and not (quote and quote in text):
+        return text
+    return "".join(_escape_char(c, quote) for c in text)
+
+
 def py_str(text: str) -> Code:
     """A double-quoted Python string literal with exactly the value `text`."""
-    return Code('"' + "".join(_escape_char(c, '"') for c in text) + '"')
+    return Code('"' + _escaped(text, '"') + '"')
 
 
 def py_literal(value: Any) -> Code:
@@ -61,7 +73,7 @@ def docstring(text: str, indent: int = 0) -> Code:
     """
     lines = []
     for line in text.strip().splitlines():
-        escaped = "".join(_escape_char(c, "") for c in line.rstrip())
+        escaped = _escaped(line.rstrip(), "")
         lines.append(escaped.replace('"""', '\\"\\"\\"'))
     body = "\n".join(" " * indent + line if line and number else line for number, line in enumerate(lines))
     trailing_backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
@@ -78,6 +90,8 @@ def oneline(text: str) -> str:
 def comment(text: str) -> Code:
     """One line of text safe after '#': line breaks become spaces."""
     flat = " ".join(text.split())
+    if flat.isascii() and not _ASCII_CONTROL.search(flat):
+        return Code(flat)
     return Code("".join(c for c in flat if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Zl", "Zp")))
 
 
@@ -168,8 +182,7 @@ def spaces(count: int) -> Code:
 
 
 def _longest_run(text: str, char: str) -> int:
-    longest = current = 0
-    for c in text:
-        current = current + 1 if c == char else 0
-        longest = max(longest, current)
+    longest = 0
+    while char * (longest + 1) in text:
+        longest += 1
     return longest

@@ -10,21 +10,33 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .pieces import Piece, join, split, strip_wrapper
 from .render import OutputFile
 from .shapes import restore, shape_of
 
+if TYPE_CHECKING:  # a pool is started only for many pieces: a small change does without importing its machinery
+    from concurrent.futures import ProcessPoolExecutor
+
 LINE_LENGTH = 120  # must match [tool.black] in the generated pyproject.toml
-FORMATTER = f"black {version('black')} (py310, line length {LINE_LENGTH})"
+
+
+def _black_version() -> str:
+    try:  # the version module black's build writes: far cheaper than importlib.metadata (or importing black)
+        from _black_version import version  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - a black installed some other way
+        from importlib.metadata import version as installed
+
+        return installed("black")
+    return str(version)
+
+
+FORMATTER = f"black {_black_version()} (py310, line length {LINE_LENGTH})"
 PARALLEL_FROM = 24  # below this many pieces, starting workers costs more than it saves
 
 Span = tuple[str, int, int]  # a piece's key, and where its formatted text starts and ends in the formatted file
@@ -138,13 +150,16 @@ def _assemble(path: str, text: str, plan: list[tuple[Piece, str]],
 
 
 @contextmanager
-def workers() -> Iterator[ProcessPoolExecutor | None]:
-    """Processes to format pieces in, started now: each imports black (a sixth of a second) while the caller goes on
-    rendering. None with a single core or no fork."""
-    count = _worker_count()
-    if count < 2:
+def workers(limit: int | None = None) -> Iterator[ProcessPoolExecutor | None]:
+    """Up to `limit` processes to format pieces in, started now: each imports black (a sixth of a second) while the
+    caller goes on rendering. None with a single core or no fork."""
+    if _worker_count() < 2:
         yield None
         return
+    count = min(limit or _worker_count(), _worker_count())
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_import_black) as pool:
         pool.submit(int)  # a pool forks its workers on its first task
@@ -152,7 +167,7 @@ def workers() -> Iterator[ProcessPoolExecutor | None]:
 
 
 def _worker_count() -> int:
-    return min(os.cpu_count() or 1, 8) if "fork" in multiprocessing.get_all_start_methods() else 1
+    return min(os.cpu_count() or 1, 8) if hasattr(os, "fork") else 1
 
 
 def _import_black() -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .format import FORMATTER, Progress, format_files, workers
-from .ir import Api, build
-from .load import load
 from .render import OutputFile, render, templates_dir
-from .validate import validate
 from .write import Manifest, Record, WriteReport, diff, previous_formatting, remember, unchanged, write
+
+if TYPE_CHECKING:
+    from .ir import Api
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ def load_api(spec: Path, package_name: str | None = None) -> Api:
 
     `package_name` renames the generated SDK package (for vendoring: `acme_clear_street`); environment variable
     names stay those of the spec, they belong to the API, not to where its client is copied."""
+    from .ir import build  # imported here: a generation with nothing to do needs none of these stages
+    from .load import load
+    from .validate import validate
+
     doc = load(spec)
     validate(doc)
     api = build(doc)
@@ -57,8 +62,10 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
     """Every output file; files that `reuse_from` holds exactly as black would format them again are reused.
     `key` is the fingerprint when the caller has computed it already."""
     api = load_api(spec, package_name)
-    with workers() as pool:
-        reuse = previous_formatting(reuse_from, FORMATTER) if reuse_from else {}
+    reuse = previous_formatting(reuse_from, FORMATTER) if reuse_from else {}
+    # Workers start now and import black while rendering goes on: with nothing to reuse, most pieces need black;
+    # otherwise few do, and one worker spares the cores the others' imports would take.
+    with workers(None if not reuse else 1) as pool:
         formatted = format_files(render(api), reuse, progress, pool)
     manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, formatted.files)
     record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER, formatted.sources,

@@ -11,13 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import escape
 from .escape import Code
-from .ir import Api, all_order, import_order
+
+if TYPE_CHECKING:  # jinja2 and the IR load with the first render: a run with nothing to do needs neither
+    import jinja2
+
+    from .ir import Api
 
 STATIC_PYTHON_FILES = (
     "__init__.py", "_base_client.py", "_client.py", "_exceptions.py", "_models.py", "_transport.py", "_types.py",
@@ -36,7 +38,7 @@ class OutputFile:
         return self.path.endswith(".py")
 
 
-class UnescapedTextError(jinja2.TemplateError):
+class UnescapedTextError(Exception):
     """A template printed a plain string: it must pass through an escaping filter first."""
 
 
@@ -54,6 +56,10 @@ def _finalize(value: Any) -> Any:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    import jinja2
+
+    from .ir import all_order, import_order
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         bytecode_cache=_bytecode_cache(),
@@ -82,6 +88,8 @@ def cache_root() -> Path:
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates, kept in the user's cache directory: compiling them is a fifth of a small run."""
+    import jinja2
+
     root = cache_root() / "templates"
     try:
         root.mkdir(parents=True, exist_ok=True)

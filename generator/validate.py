@@ -5,18 +5,22 @@ Every problem is collected before anything is reported, so one run shows the aut
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-
-from . import ir, naming
+from . import __version__, ir, naming
 from .diagnostics import Diagnostic, SpecError, did_you_mean
 from .load import Document, JsonPath
+from .render import cache_root
+
+if TYPE_CHECKING:  # imported with the first structural check that runs: it takes longer to import than to use
+    import jsonschema
 
 REF_PREFIX = "#/schemas/"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -67,15 +71,59 @@ def validate(doc: Document) -> None:
 
 
 def _structural(doc: Document) -> Iterator[Diagnostic]:
+    """The problems the JSON Schema finds; none at once when a spec of the same structure passed before."""
+    known = _well_formed_marker(doc.data)
+    if known is not None and known.exists():
+        return
     validator = _validator_class()(spec_schema())
-    for error in validator.iter_errors(doc.data):
-        yield from _describe(doc, error)
+    problems = [problem for error in validator.iter_errors(doc.data) for problem in _describe(doc, error)]
+    if not problems and known is not None:
+        try:
+            known.parent.mkdir(parents=True, exist_ok=True)
+            known.touch()
+        except OSError:
+            pass  # no cache, no harm: the next run checks again
+    yield from problems
+
+
+# Keys of spec objects whose string values are free text: the schema gives every one of them #/$defs/text (a
+# string of at most TEXT_LIMIT characters; tests/test_validate_cache.py holds the schema to that), so rewording one
+# cannot change whether a spec is well-formed. Keys of the mappings of names below are the author's, not these.
+TEXT_KEYS = frozenset({"description", "summary", "title"})
+NAMED_MAPPINGS = frozenset({"schemas", "properties", "resources", "methods", "params"})
+TEXT_LIMIT = 100_000
+
+
+def _well_formed_marker(data: Any) -> Path | None:
+    """The cache file that says a spec like `data` (the same but for its free text) passed the JSON Schema: people
+    edit descriptions far more often than anything else, and importing and running jsonschema is a third of such a
+    regeneration. None when there is no cache directory."""
+    schema = resources.files("generator").joinpath("spec.schema.json").read_bytes()
+    digest = hashlib.sha256(__version__.encode() + b"\0" + schema + b"\0")
+    digest.update(repr(_without_text(data, named=False)).encode())
+    try:
+        return cache_root() / "well-formed" / digest.hexdigest()
+    except RuntimeError:  # no home directory to find a cache in
+        return None
+
+
+def _without_text(value: Any, named: bool) -> Any:
+    """`value` with the free text of spec objects blanked out; `named`: a mapping of names (schemas, params...)."""
+    if isinstance(value, dict):
+        return {key: "" if not named and key in TEXT_KEYS and isinstance(item, str) and len(item) <= TEXT_LIMIT
+                else _without_text(item, not named and key in NAMED_MAPPINGS)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_text(item, False) for item in value]
+    return value
 
 
 @lru_cache(maxsize=1)
 def _validator_class() -> Any:
     """Draft 2020-12, with every '#/$defs/name' reference resolved by a lookup: the spec schema has no other kind,
     and resolving each one through its URI again on every use is a third of the time validation takes."""
+    import jsonschema
+
     draft = jsonschema.Draft202012Validator
     defs = spec_schema()["$defs"]
 
