@@ -28,7 +28,7 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # --- types -------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TypeRef:
     """A resolved type: the annotation to print and what it needs imported."""
 
@@ -37,6 +37,11 @@ class TypeRef:
     nullable: bool = False
     enum: tuple[Any, ...] = ()  # values of an inline enum
     model: str | None = None  # the generated class or alias it shows (through lists), for the reference docs
+
+    def __repr__(self) -> str:
+        # The imports in order: the reprs of IR nodes are what render compares between runs (render.input_key).
+        return (f"TypeRef({self.annotation!r}, {sorted(self.imports)!r}, {self.nullable!r}, {self.enum!r}, "
+                f"{self.model!r})")
 
     @property
     def display(self) -> str:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .format import FORMATTER, Progress, format_files, workers
-from .render import OutputFile, render, templates_dir
-from .write import Manifest, Record, WriteReport, diff, previous_formatting, remember, unchanged, write
+from .render import OutputFile, input_keys, render, render_plan, templates_dir
+from .write import Manifest, Record, Reusable, WriteReport, diff, has_record, remember, reusable, unchanged, write
 
 if TYPE_CHECKING:
     from .ir import Api
+    from .load import Document
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,21 @@ def load_api(spec: Path, package_name: str | None = None) -> Api:
 
     `package_name` renames the generated SDK package (for vendoring: `acme_clear_street`); environment variable
     names stay those of the spec, they belong to the API, not to where its client is copied."""
-    from .ir import build  # imported here: a generation with nothing to do needs none of these stages
-    from .load import load
+    return _build(_load_valid(spec), package_name)
+
+
+def _load_valid(spec: Path) -> Document:
+    from .load import load  # imported here: a generation with nothing to do needs none of these stages
     from .validate import validate
 
     doc = load(spec)
     validate(doc)
+    return doc
+
+
+def _build(doc: Document, package_name: str | None) -> Api:
+    from .ir import build
+
     api = build(doc)
     if package_name and package_name != api.package:
         api = replace(api, package=package_name, package_option=package_name)
@@ -42,13 +53,20 @@ def load_api(spec: Path, package_name: str | None = None) -> Api:
 
 
 def fingerprint(spec: Path, package_name: str | None = None) -> str:
-    """A hash of everything the output depends on: the spec's bytes, the options, the formatter, and the
-    generator's own code and templates (so editing a template is a change too). '' if the spec is unreadable."""
-    digest = hashlib.sha256(f"{__version__}\0{FORMATTER}\0{package_name or ''}\0".encode())
+    """A hash of everything the output depends on: the spec's bytes and the generator (generator_identity).
+    '' if the spec is unreadable."""
     try:
-        digest.update(Path(spec).read_bytes())
+        spec_bytes = Path(spec).read_bytes()
     except OSError:
         return ""
+    return hashlib.sha256(generator_identity(package_name).encode() + b"\0" + spec_bytes).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def generator_identity(package_name: str | None = None) -> str:
+    """A hash of what the output depends on besides the spec: the options, the formatter, and the generator's own
+    code and templates (so editing a template is a change too)."""
+    digest = hashlib.sha256(f"{__version__}\0{FORMATTER}\0{package_name or ''}\0".encode())
     own = [p for p in Path(__file__).parent.iterdir() if p.suffix in (".py", ".json")]
     templates = [p for p in templates_dir().rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     for root, paths in ((Path(__file__).parent, own), (templates_dir(), templates)):
@@ -59,18 +77,26 @@ def fingerprint(spec: Path, package_name: str | None = None) -> str:
 
 def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progress | None = None,
                    package_name: str | None = None, key: str | None = None) -> Generation:
-    """Every output file; files that `reuse_from` holds exactly as black would format them again are reused.
-    `key` is the fingerprint when the caller has computed it already."""
-    api = load_api(spec, package_name)
-    reuse = previous_formatting(reuse_from, FORMATTER) if reuse_from else {}
-    # Workers start now and import black while rendering goes on: with nothing to reuse, most pieces need black;
-    # otherwise few do, and one worker spares the cores the others' imports would take.
-    with workers(None if not reuse else 1) as pool:
-        formatted = format_files(render(api), reuse, progress, pool)
-    manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, formatted.files)
-    record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER, formatted.sources,
-                    formatted.spans)
-    return Generation(api, formatted.files, manifest, record)
+    """Every output file. From what `reuse_from` holds as the last generation wrote it, files made from the same
+    inputs are taken as they are, and pieces black would format the same are reused. `key` is the fingerprint when
+    the caller has computed it already."""
+    doc = _load_valid(spec)
+    # Workers start once the spec is known to be good, and import black while the rest goes on: after a generation
+    # into the same place, few pieces need black, and one worker spares the cores the others' imports would take.
+    with workers(1 if reuse_from and has_record(reuse_from) else None) as pool:
+        api = _build(doc, package_name)
+        plan = render_plan(api)
+        inputs = input_keys(api, plan, generator_identity(package_name))
+        reuse = reusable(reuse_from, FORMATTER, inputs) if reuse_from else Reusable({}, {})
+        formatted = format_files(render(api, plan, skip=reuse.outputs), reuse.formatting, progress, pool)
+    kept = [OutputFile(path, text) for path, text in reuse.outputs.items()]
+    files = sorted(formatted.files + kept, key=lambda f: f.path)
+    sources = {path: reuse.formatting[path][0] for path in reuse.outputs if path in reuse.formatting}
+    spans = {path: reuse.formatting[path][2] for path in sources}
+    manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, files)
+    record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER,
+                    {**sources, **formatted.sources}, {**spans, **formatted.spans}, inputs)
+    return Generation(api, files, manifest, record)
 
 
 def generate(spec: Path, out_dir: Path, *, force: bool = False, progress: Progress | None = None,

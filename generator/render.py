@@ -6,9 +6,10 @@ escaping filters of escape.py, so a template that forgets one fails instead of e
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,16 +99,51 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(root))
 
 
-def render(api: Api) -> list[OutputFile]:
-    """Every output file of every target, in a stable order."""
+Plan = list[tuple[str, str, dict[str, Any]]]  # (template, output path, what the template sees besides `api`)
+# Templates that read, of all the API, only their own node (a types module, a resource) and the API's settings
+# (names, URLs, auth): the same node and settings make the same text, so the file is not rendered again when they
+# are as they were (input_keys). A template that reads more of the API must not be listed here.
+PER_NODE = frozenset({
+    "python/package/types/module.py.j2", "python/package/types/package.py.j2",
+    "python/package/resources/resource.py.j2", "docs/python/resource.md.j2", "docs/cli/resource.md.j2",
+})
+
+
+def render_plan(api: Api) -> Plan:
+    """Every output file of every target: which template makes it, from what."""
+    return [*_python_plan(api), *_cli_plan(api), *_docs_plan(api)]
+
+
+def input_keys(api: Api, plan: Plan, generator: str) -> dict[str, str]:
+    """path -> a hash of everything its text is made from, for the files of PER_NODE templates; `generator`
+    identifies the generator's code, templates and options. IR nodes print the same on every run."""
+    settings = repr(replace(api, resources=(), modules=(), packages=(), type_docs=()))
+    common = hashlib.sha256(f"{generator}\0{_header(api)}\0{settings}".encode())
+    keys = {}
+    for template, path, context in plan:
+        if template in PER_NODE:
+            digest = common.copy()
+            (node,) = context.values()
+            digest.update(f"\0{template}\0{path}\0{node!r}".encode())
+            keys[path] = digest.hexdigest()
+    return keys
+
+
+def render(api: Api, plan: Plan | None = None, skip: Collection[str] = ()) -> list[OutputFile]:
+    """The output files of `plan` (by default every one), but those in `skip`, in a stable order."""
     env = environment()
-    command = "clientgen generate" + (f" --package-name {escape.ident(api.package_option)}" if api.package_option else "")
-    header = HEADER.format(spec=escape.comment(api.spec_name), command=command)
+    header = _header(api)
     files = []
-    for template, path, context in [*_python_plan(api), *_cli_plan(api), *_docs_plan(api)]:
-        text = env.get_template(template).render(api=api, **context)
-        files.append(OutputFile(path, _with_header(path, text, header)))
+    for template, path, context in render_plan(api) if plan is None else plan:
+        if path not in skip:
+            text = env.get_template(template).render(api=api, **context)
+            files.append(OutputFile(path, _with_header(path, text, header)))
     return sorted(files, key=lambda f: f.path)
+
+
+def _header(api: Api) -> str:
+    command = "clientgen generate" + (f" --package-name {escape.ident(api.package_option)}" if api.package_option else "")
+    return HEADER.format(spec=escape.comment(api.spec_name), command=command)
 
 
 def _with_header(path: str, text: str, header: str) -> str:

@@ -57,6 +57,7 @@ class Record:
     sources: dict[str, str]  # path -> sha256 of the text before formatting
     # path -> (key, start, end) of each piece black formatted on its own, in the formatted file (format.Span)
     spans: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # path -> hash of what render made it from (input_keys)
 
 
 def remember(out_dir: Path, record: Record) -> None:
@@ -69,6 +70,11 @@ def remember(out_dir: Path, record: Record) -> None:
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+def has_record(out_dir: Path) -> bool:
+    """Whether an earlier generation into `out_dir` left a record (its reuse is then likely)."""
+    return _record_path(out_dir).exists() and (Path(out_dir) / MANIFEST).exists()
 
 
 def _recall(out_dir: Path) -> tuple[Record, dict[str, str]] | None:
@@ -119,20 +125,39 @@ def unchanged(out_dir: Path, fingerprint: str) -> WriteReport | None:
     return WriteReport(0, len(recalled[1]) + 1, 0)
 
 
-def previous_formatting(out_dir: Path, formatter: str) -> dict[str, tuple[str, str, list[tuple[str, int, int]]]]:
-    """What the last generation in `out_dir` formatted: path -> (hash of its unformatted text, the file as
-    formatted, its pieces), for every file still exactly as written. Anything unexpected just means nothing is
-    reused."""
+Reuse = dict[str, tuple[str, str, list[tuple[str, int, int]]]]  # format.Reuse
+
+
+@dataclass(frozen=True)
+class Reusable:
+    """What the last generation into a directory left that the next one may use, among the files still exactly
+    as it wrote them."""
+
+    formatting: Reuse  # path -> (hash of its text before formatting, the file as formatted, its pieces)
+    outputs: dict[str, str]  # path -> the file, for files made from the very inputs the next one has
+
+
+def reusable(out_dir: Path, formatter: str, inputs: dict[str, str] | None = None) -> Reusable:
+    """What `out_dir` holds for a generation with this formatter whose files come from `inputs` (path -> input key).
+    Anything unexpected just means nothing is reused."""
     recalled = _recall(out_dir)
     if not recalled or recalled[0].formatter != formatter:
-        return {}
-    reusable = {}
-    for path, source in recalled[0].sources.items():
+        return Reusable({}, {})
+    record, hashes = recalled
+    same = {path for path, key in (inputs or {}).items() if record.inputs.get(path) == key}
+    formatting: Reuse = {}
+    outputs = {}
+    for path in sorted(set(record.sources) | same):
         content = _disk_bytes(Path(out_dir) / path)
-        if content is not None and _sha256(content) == recalled[1].get(path):
-            spans = [(str(key), int(start), int(end)) for key, start, end in recalled[0].spans.get(path, [])]
-            reusable[path] = (source, content.decode("utf-8", "replace"), spans)
-    return reusable
+        if content is None or _sha256(content) != hashes.get(path):
+            continue
+        text = content.decode("utf-8", "replace")
+        if path in record.sources:
+            spans = [(str(key), int(start), int(end)) for key, start, end in record.spans.get(path, [])]
+            formatting[path] = (record.sources[path], text, spans)
+        if path in same:
+            outputs[path] = text
+    return Reusable(formatting, outputs)
 
 
 def _disk_hash(path: Path) -> str | None:

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from generator import format as fmt
+from generator import pipeline
 from generator.format import FORMATTER, format_files
 from generator.pieces import Piece
 from generator.pipeline import fingerprint, generate, load_api
-from generator.render import OutputFile, render
-from generator.write import MANIFEST, previous_formatting
+from generator.render import PER_NODE, OutputFile, render, render_plan
+from generator.write import MANIFEST, reusable
 from tests.conftest import SPEC
 from tests.test_write import snapshot
 
@@ -59,7 +60,7 @@ def test_a_changed_description_reformats_only_the_files_it_reaches(tmp_path: Pat
     changed = tmp_path / "clear_street.yaml"  # the same name: every header names the spec
     changed.write_text(SPEC.read_text().replace("Cancel an outstanding position instruction",
                                                 "Cancel a pending position instruction"))
-    reuse = previous_formatting(out, FORMATTER)
+    reuse = reusable(out, FORMATTER).formatting
     assert len(reuse) == sum(1 for p in out.rglob("*.py"))
 
     formatted = format_files(render(load_api(changed)), reuse)
@@ -82,7 +83,7 @@ def test_a_changed_description_reformats_only_the_pieces_it_reaches(tmp_path: Pa
     monkeypatch.setattr(fmt, "format_piece", lambda piece: seen.append(piece) or real(piece))
 
     files = render(load_api(changed))
-    formatted = format_files(files, previous_formatting(out, FORMATTER))
+    formatted = format_files(files, reusable(out, FORMATTER).formatting)
 
     assert len(seen) == 2 and all("Cancel a pending position instruction" in piece.text for piece in seen)  # sync, async
     module = next(f for f in files if f.path.endswith("resources/v1/positions.py"))
@@ -117,3 +118,78 @@ def test_models_that_require_each_other_get_finite_examples(tmp_path: Path) -> N
 
     page = (tmp_path / "out" / "docs" / "python" / "v1" / "positions.md").read_text()
     assert '"pong": {\n      "ping": null\n    }' in page
+
+
+# --- rendering only what changed ---------------------------------------------------------------------------------
+
+
+def rendered_paths(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The paths each generation renders (the others it takes as the last one wrote them)."""
+    runs: list[list[str]] = []
+    real = pipeline.render
+
+    def spy(api: object, plan: list[tuple[str, str, dict[str, object]]], skip: object = ()) -> list[OutputFile]:
+        files = real(api, plan, skip)  # type: ignore[arg-type]
+        runs.append([f.path for f in files])
+        return files
+
+    monkeypatch.setattr(pipeline, "render", spy)
+    return runs
+
+
+def test_a_changed_description_renders_only_the_files_that_show_it_and_the_whole_api_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    changed = tmp_path / "clear_street.yaml"
+    changed.write_text(SPEC.read_text())
+    runs = rendered_paths(monkeypatch)
+    generate(changed, out)
+    changed.write_text(SPEC.read_text().replace("Cancel an outstanding position instruction",
+                                                "Cancel a pending position instruction"))
+    generate(changed, out)
+
+    first, second = (set(run) for run in runs)
+    whole_api = {path for template, path, _ in render_plan(load_api(changed)) if template not in PER_NODE}
+    # The resource, its parent (whose node holds its children) and its two reference pages; no types module.
+    shown = {"python/clear_street/resources/v1/positions.py", "python/clear_street/resources/v1/__init__.py",
+             "docs/python/v1/positions.md", "docs/cli/v1/positions.md"}
+    assert second == whole_api | shown
+    assert len(first) - len(second) == 17  # the types modules and packages, the other resources and pages
+    assert snapshot(out) == snapshot_of_fresh(changed, tmp_path / "fresh")
+
+
+def snapshot_of_fresh(spec: Path, out: Path, package_name: str | None = None) -> dict[str, bytes]:
+    generate(spec, out, package_name=package_name)
+    return snapshot(out)
+
+
+EDITS = [
+    ("a description", "Cancel an outstanding position instruction", "Cancel a pending one"),
+    ("a field of a shared schema", "      symbol:\n", "      ticker:\n        type: string\n      symbol:\n"),
+    ("the client class", "client: ClearStreet", "client: ClearStreetClient"),
+    ("the package", "package: clear_street", "package: clear_street_api"),
+    ("the spec's settings", "base_url: https://api.clearstreet.com", "base_url: https://sandbox.clearstreet.com"),
+    ("an enum", "ENGINE_REJECTED, CANCEL_REQUESTED", "ENGINE_REJECTED, ENGINE_TIMED_OUT, CANCEL_REQUESTED"),
+    ("a method's name", "cancel_position_instruction:", "cancel_instruction:"),
+]
+
+
+@pytest.mark.parametrize("what, old, new", EDITS, ids=[edit[0] for edit in EDITS])
+def test_regenerating_after_an_edit_writes_what_a_fresh_generation_writes(tmp_path: Path, what: str, old: str,
+                                                                         new: str) -> None:
+    spec = tmp_path / "clear_street.yaml"
+    text = SPEC.read_text()
+    assert old in text, what
+    spec.write_text(text)
+    generate(spec, tmp_path / "out")
+    spec.write_text(text.replace(old, new, 1))
+    generate(spec, tmp_path / "out")
+    assert snapshot(tmp_path / "out") == snapshot_of_fresh(spec, tmp_path / "fresh")
+
+
+def test_a_new_package_name_renders_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = rendered_paths(monkeypatch)
+    generate(SPEC, tmp_path / "out")
+    generate(SPEC, tmp_path / "out", package_name="acme_clear_street")
+    assert len(runs[1]) == len(runs[0])
+    assert snapshot(tmp_path / "out") == snapshot_of_fresh(SPEC, tmp_path / "fresh", "acme_clear_street")
