@@ -100,12 +100,13 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 Plan = list[tuple[str, str, dict[str, Any]]]  # (template, output path, what the template sees besides `api`)
-# Templates that read, of all the API, only their own node (a types module, a resource) and the API's settings
-# (names, URLs, auth): the same node and settings make the same text, so the file is not rendered again when they
-# are as they were (input_keys). A template that reads more of the API must not be listed here.
+# Templates that read, of all the API, only their own node (a types module, a resource, the shared types) and the
+# API's settings (names, URLs, auth): the same node and settings make the same text, so the file is not rendered
+# again when they are as they were (input_keys). A template that reads more of the API must not be listed here.
 PER_NODE = frozenset({
     "python/package/types/module.py.j2", "python/package/types/package.py.j2",
     "python/package/resources/resource.py.j2", "docs/python/resource.md.j2", "docs/cli/resource.md.j2",
+    "docs/python/types.md.j2",
 })
 
 
@@ -164,7 +165,7 @@ def _cli_plan(api: Api) -> Iterator[tuple[str, str, dict[str, Any]]]:
 
 def _docs_plan(api: Api) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "docs/api.md.j2", "docs/api.md", {}
-    yield "docs/python/types.md.j2", "docs/python/types.md", {}
+    yield "docs/python/types.md.j2", "docs/python/types.md", {"type_docs": api.type_docs}
     for resource in api.all_resources():
         if resource.methods:
             yield "docs/python/resource.md.j2", "docs/python/" + resource.doc_path, {"resource": resource}
