@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from .render import OutputFile
 from .shapes import restore, shape_of
 
 if TYPE_CHECKING:  # a pool is started only for many pieces: a small change does without importing its machinery
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 LINE_LENGTH = 120  # must match [tool.black] in the generated pyproject.toml
 
@@ -68,23 +68,80 @@ def piece_key(piece: Piece) -> str:
 Progress = Callable[[int, int], None]  # (files formatted so far, files to format)
 
 
-def format_files(files: list[OutputFile], reuse: Reuse | None = None, progress: Progress | None = None,
+def format_files(files: Iterable[OutputFile], reuse: Reuse | None = None, progress: Progress | None = None,
                  pool: ProcessPoolExecutor | None = None) -> Formatted:
-    """Format the Python files (in `pool`, from workers(), if given); `reuse` is what the previous generation
-    formatted."""
+    """Format the Python files, in the order they come; `reuse` is what the previous generation formatted. With a
+    `pool` (from workers()), the pieces are sent to it as the files come, so that rendering the rest goes on while
+    they are formatted."""
     reuse = reuse or {}
-    sources = {f.path: source_hash(f.content) for f in files if f.is_python}
-    done = {path: (text, list(spans)) for path, (source, text, spans) in reuse.items() if sources.get(path) == source}
-    changed = {f.path: f.content for f in files if f.is_python and f.path not in done}
-    known = {key: text[start:end] for _, text, spans in reuse.values() for key, start, end in spans}
+    pieces = _Pieces({key: text[start:end] for _, text, spans in reuse.values() for key, start, end in spans}, pool)
+    arrived: list[OutputFile] = []
+    sources: dict[str, str] = {}
+    done: dict[str, tuple[str, list[Span]]] = {}
+    plans: dict[str, tuple[str, list[tuple[Piece, str]]]] = {}  # path -> (its text, its pieces and their keys)
+    for f in files:
+        arrived.append(f)
+        if f.is_python:
+            sources[f.path] = source_hash(f.content)
+            old = reuse.get(f.path)
+            if old and old[0] == sources[f.path]:
+                done[f.path] = (old[1], list(old[2]))
+            else:
+                plans[f.path] = (f.content, pieces.add(f.content))
+    formatted = pieces.finish()
     count = 0
-    for number, (path, text, spans, ran) in enumerate(_format_changed(changed, known, pool), 1):
-        done[path] = (text, spans)
-        count += ran
+    for number, (path, (text, plan)) in enumerate(plans.items(), 1):
+        done[path] = _assemble(path, text, plan, formatted)
+        count += any(key in pieces.sent for _, key in plan)
         if progress:
-            progress(number, len(changed))
-    result = [OutputFile(f.path, done[f.path][0]) if f.is_python else f for f in files]
+            progress(number, len(plans))
+    result = [OutputFile(f.path, done[f.path][0]) if f.is_python else f for f in arrived]
     return Formatted(result, sources, {path: spans for path, (_, spans) in done.items()}, count)
+
+
+class _Pieces:
+    """The pieces to format, each distinct one once: with a pool, sent to it BATCH at a time as they come; without,
+    formatted when all have come (in a pool of their own if there are many)."""
+
+    BATCH = 16  # pieces per task: few enough to keep both workers busy to the end, enough to make a task worth it
+
+    def __init__(self, known: Mapping[str, str], pool: ProcessPoolExecutor | None) -> None:
+        self.results: dict[str, str | None] = dict(known)
+        self.pool = pool
+        self.waiting: dict[str, Piece] = {}
+        self.sent: set[str] = set()
+        self.tasks: list[tuple[list[str], Future[list[str | None]]]] = []
+
+    def add(self, text: str) -> list[tuple[Piece, str]]:
+        """`text` cut into pieces, with their keys; the pieces not formatted yet are queued."""
+        plan = [(piece, piece_key(piece)) for piece in split(text)]
+        for piece, key in plan:
+            if key not in self.results and key not in self.sent and key not in self.waiting:
+                self.waiting[key] = piece
+        if self.pool is not None and len(self.waiting) >= self.BATCH:
+            self._send(self.pool)
+        return plan
+
+    def finish(self) -> dict[str, str | None]:
+        """Every piece's formatted text (None: black would not take it alone), once all are done."""
+        if self.pool is not None:
+            self._send(self.pool)
+        else:
+            self.sent.update(self.waiting)
+            self.results.update(zip(self.waiting, _format_all(list(self.waiting.values()))))
+        for keys, task in self.tasks:
+            self.results.update(zip(keys, task.result()))
+        return self.results
+
+    def _send(self, pool: ProcessPoolExecutor) -> None:
+        if self.waiting:
+            self.tasks.append((list(self.waiting), pool.submit(_format_batch, list(self.waiting.values()))))
+            self.sent.update(self.waiting)
+            self.waiting = {}
+
+
+def _format_batch(pieces: list[Piece]) -> list[str | None]:
+    return [format_piece(piece) for piece in pieces]
 
 
 def format_python(text: str, path: str = "<generated>") -> str:
@@ -118,24 +175,6 @@ def _black_piece(piece: Piece) -> str | None:
         return strip_wrapper(piece, format_python(piece.text))
     except FormatError:
         return None
-
-
-def _format_changed(texts: dict[str, str], known: Mapping[str, str],
-                    pool: ProcessPoolExecutor | None) -> Iterator[tuple[str, str, list[Span], bool]]:
-    """(path, formatted text, its pieces, whether black ran on it) of each file, in order, as soon as it is ready;
-    only the pieces not `known` are formatted, each distinct one once."""
-    plans = {path: [(piece, piece_key(piece)) for piece in split(text)] for path, text in texts.items()}
-    missing: dict[str, Piece] = {}
-    for plan in plans.values():
-        missing.update((key, piece) for piece, key in plan if key not in known and key not in missing)
-    results = zip(missing, _format_all(list(missing.values()), pool))
-    formatted: dict[str, str | None] = dict(known)
-    for path, plan in plans.items():
-        for _, key in plan:
-            while key not in formatted:
-                ready, text = next(results)
-                formatted[ready] = text
-        yield path, *_assemble(path, texts[path], plan, formatted), any(key in missing for _, key in plan)
 
 
 def _assemble(path: str, text: str, plan: list[tuple[Piece, str]],
@@ -174,16 +213,13 @@ def _import_black() -> None:
     import black  # noqa: F401
 
 
-def _format_all(todo: list[Piece], pool: ProcessPoolExecutor | None) -> Iterator[str | None]:
-    """Formatted pieces in order, as they are ready: in `pool` if there is one; else in a pool of their own when
-    there are many, else here."""
-    if pool is not None and todo:
-        yield from pool.map(format_piece, todo, chunksize=max(1, len(todo) // (_worker_count() * 8)))
-    elif len(todo) >= PARALLEL_FROM and _worker_count() > 1:
-        with workers() as started:
-            yield from _format_all(todo, started)
-    else:
-        yield from map(format_piece, todo)
+def _format_all(todo: list[Piece]) -> list[str | None]:
+    """The pieces formatted, in order: in a pool of their own when there are many, else here."""
+    if len(todo) >= PARALLEL_FROM and _worker_count() > 1:
+        with workers() as pool:
+            if pool is not None:
+                return list(pool.map(format_piece, todo, chunksize=max(1, len(todo) // (_worker_count() * 8))))
+    return [format_piece(piece) for piece in todo]
 
 
 def _mode(black: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .format import FORMATTER, Progress, format_files, workers
-from .render import OutputFile, input_keys, render, render_plan, templates_dir
+from .render import OutputFile, input_keys, render_each, render_plan, templates_dir
 from .write import Manifest, Record, Reusable, WriteReport, diff, has_record, remember, reusable, unchanged, write
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
         plan = render_plan(api)
         inputs = input_keys(api, plan, generator_identity(package_name))
         reuse = reusable(reuse_from, FORMATTER, inputs) if reuse_from else Reusable({}, {})
-        formatted = format_files(render(api, plan, skip=reuse.outputs), reuse.formatting, progress, pool)
+        formatted = format_files(render_each(api, plan, reuse.outputs), reuse.formatting, progress, pool)
     kept = [OutputFile(path, text) for path, text in reuse.outputs.items()]
     files = sorted(formatted.files + kept, key=lambda f: f.path)
     sources = {path: reuse.formatting[path][0] for path in reuse.outputs if path in reuse.formatting}

@@ -70,6 +70,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a run: no stat() of the file on every render
     )
     env.filters.update(
         ident=escape.ident, pystr=escape.py_str, pytuple=escape.py_tuple, pyvalue=escape.py_value, docstring=escape.docstring,
@@ -132,14 +133,17 @@ def input_keys(api: Api, plan: Plan, generator: str) -> dict[str, str]:
 
 def render(api: Api, plan: Plan | None = None, skip: Collection[str] = ()) -> list[OutputFile]:
     """The output files of `plan` (by default every one), but those in `skip`, in a stable order."""
+    return sorted(render_each(api, render_plan(api) if plan is None else plan, skip), key=lambda f: f.path)
+
+
+def render_each(api: Api, plan: Plan, skip: Collection[str] = ()) -> Iterator[OutputFile]:
+    """The output files of `plan` but those in `skip`, one at a time in the plan's order (the SDK's first)."""
     env = environment()
     header = _header(api)
-    files = []
-    for template, path, context in render_plan(api) if plan is None else plan:
+    for template, path, context in plan:
         if path not in skip:
             text = env.get_template(template).render(api=api, **context)
-            files.append(OutputFile(path, _with_header(path, text, header)))
-    return sorted(files, key=lambda f: f.path)
+            yield OutputFile(path, _with_header(path, text, header))
 
 
 def _header(api: Api) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,10 @@ import pytest
 from generator import format as fmt
 from generator import pipeline
 from generator.format import FORMATTER, format_files
+from generator.ir import Api
 from generator.pieces import Piece
 from generator.pipeline import fingerprint, generate, load_api
-from generator.render import PER_NODE, OutputFile, render, render_plan
+from generator.render import PER_NODE, OutputFile, Plan, render, render_plan
 from generator.write import MANIFEST, reusable
 from tests.conftest import SPEC
 from tests.test_write import snapshot
@@ -126,14 +128,15 @@ def test_models_that_require_each_other_get_finite_examples(tmp_path: Path) -> N
 def rendered_paths(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The paths each generation renders (the others it takes as the last one wrote them)."""
     runs: list[list[str]] = []
-    real = pipeline.render
+    real = pipeline.render_each
 
-    def spy(api: object, plan: list[tuple[str, str, dict[str, object]]], skip: object = ()) -> list[OutputFile]:
-        files = real(api, plan, skip)  # type: ignore[arg-type]
-        runs.append([f.path for f in files])
-        return files
+    def spy(api: Api, plan: Plan, skip: Collection[str] = ()) -> Iterator[OutputFile]:
+        runs.append([])
+        for f in real(api, plan, skip):
+            runs[-1].append(f.path)
+            yield f
 
-    monkeypatch.setattr(pipeline, "render", spy)
+    monkeypatch.setattr(pipeline, "render_each", spy)
     return runs
 
 
