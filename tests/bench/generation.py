@@ -62,6 +62,16 @@ def median(samples: list[Sample]) -> Sample:
                   all(s.ok for s in samples))
 
 
+def clear(*trees: Path) -> None:
+    """Remove the output of an earlier run, and let the disk finish with that before the clock starts: the file
+    system makes the next run pay for deleting thousands of files otherwise (measured here: 0.4 s to write 3,800
+    small files into an idle file system, up to 4 s right after deleting as many)."""
+    for tree in trees:
+        shutil.rmtree(tree, ignore_errors=True)
+    os.sync()
+    time.sleep(1)
+
+
 # --- the peer ----------------------------------------------------------------------------------------------------
 
 
@@ -78,7 +88,7 @@ def peer() -> Path:
 
 def peer_run(doc: Path, work: Path, formatter: str, timeout: float) -> Sample:
     out = work / "peer-out"
-    shutil.rmtree(out, ignore_errors=True)
+    clear(out)
     command = [str(peer()), "generate", "--path", str(doc), "--output-path", str(out), "--meta", "none", "--overwrite"]
     if formatter == "black":
         config = work / "black.yaml"
@@ -93,8 +103,7 @@ def peer_run(doc: Path, work: Path, formatter: str, timeout: float) -> Sample:
 
 def ours_cold(doc: Path, work: Path) -> Sample:
     """Document to SDK + CLI + docs with nothing cached: fresh output, fresh template cache."""
-    shutil.rmtree(work / "out", ignore_errors=True)
-    shutil.rmtree(work / "cache", ignore_errors=True)
+    clear(work / "out", work / "cache")
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "CI": "1"}
     script = (f"{CLIENTGEN} import-openapi {doc} -o {work / 'spec.yaml'} 2>/dev/null && "
               f"{CLIENTGEN} generate {work / 'spec.yaml'} -o {work / 'out'}")
