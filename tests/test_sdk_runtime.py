@@ -171,6 +171,24 @@ def test_caller_supplied_http_client_is_used_and_left_open(cs: Harness, server: 
     cs.run(http.aclose() if cs.is_async else http.close())
 
 
+def test_a_callers_client_headers_are_read_on_every_call_and_ours_win(cs: Harness, server: ScriptedServer) -> None:
+    """The merged headers are kept between calls (they cost a tenth of a call); a change to the caller's client
+    must still show on the next call, and its cookies still go out."""
+    server.reply(Reply(200, SEED_ENVELOPE))
+    http = (httpx.AsyncClient if cs.is_async else httpx.Client)(headers={"X-Desk": "a", "User-Agent": "theirs"})
+    cs.http_clients.append(http)
+    client = cs.client(http_client=http)
+    cs.run(cancel(client))
+    http.headers["X-Desk"] = "b"
+    cs.run(cancel(client))
+    http.cookies.set("session", "s1")
+    cs.run(cancel(client))
+    desks = [seen.headers["x-desk"] for seen in server.seen]
+    assert desks == ["a", "b", "b"]
+    assert all(seen.headers["user-agent"].startswith("clear_street-python/") for seen in server.seen)
+    assert "cookie" not in server.seen[1].headers and server.seen[2].headers["cookie"] == "session=s1"
+
+
 def test_default_headers_timeout_and_with_options(cs: Harness, server: ScriptedServer) -> None:
     server.reply(Reply(503, {}), Reply(200, SEED_ENVELOPE))
     client = cs.client(default_headers={"X-Team": "risk"}, timeout=httpx.Timeout(5.0), max_retries=2)

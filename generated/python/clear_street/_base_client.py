@@ -158,6 +158,8 @@ class BaseClient:
             **self._custom_headers,
         }
         self._base_headers = {**self._default_headers, **self._auth_headers}
+        self._merged_for: list[tuple[bytes, bytes]] | None = None  # a caller's client's headers, and ours over them
+        self._merged_headers = httpx.Headers()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -216,6 +218,16 @@ class BaseClient:
     def _build_request(
         self, http_client: httpx.Client | httpx.AsyncClient | None, options: RequestOptions, wire: Wire
     ) -> httpx.Request:
+        if http_client is not None and not http_client.params and not http_client.cookies:
+            # What http_client.build_request makes (its auth and hooks apply in send), without parsing the URL a
+            # second time or merging its headers with ours again on every call.
+            return httpx.Request(
+                options.method,
+                wire.url,
+                headers=self._headers_with(http_client, options.headers),
+                content=wire.content,
+                extensions={"timeout": wire.timeout.as_dict()},
+            )
         if http_client is not None:  # the caller's client: its own headers, cookies, auth and params apply too
             request = http_client.build_request(
                 options.method,
@@ -233,6 +245,18 @@ class BaseClient:
             content=wire.content,
             extensions={"timeout": wire.timeout.as_dict()},
         )
+
+    def _headers_with(self, http_client: httpx.Client | httpx.AsyncClient, headers: dict[str, str]) -> httpx.Headers:
+        """The caller's client's headers with ours over them, as its build_request merges them; kept while both
+        are the same as last time (the client's may be changed between calls)."""
+        own = http_client.headers.raw
+        if headers == self._base_headers and own == self._merged_for:
+            return self._merged_headers
+        merged = httpx.Headers(http_client.headers)
+        merged.update(headers)
+        if headers == self._base_headers:
+            self._merged_for, self._merged_headers = own, merged
+        return merged
 
     def _retry_after_error(self, options: RequestOptions, exc: httpx.TransportError, retries_taken: int) -> bool:
         """Whether a failure without a response is retried: a timeout or a broken connection."""
