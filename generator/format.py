@@ -88,10 +88,10 @@ def format_files(files: Iterable[OutputFile], reuse: Reuse | None = None, progre
                 done[f.path] = (old[1], list(old[2]))
             else:
                 plans[f.path] = (f.content, pieces.add(f.content))
-    formatted = pieces.finish()
+    pieces.flush()
     count = 0
     for number, (path, (text, plan)) in enumerate(plans.items(), 1):
-        done[path] = _assemble(path, text, plan, formatted)
+        done[path] = _assemble(path, text, plan, pieces.formatted([key for _, key in plan]))
         count += any(key in pieces.sent for _, key in plan)
         if progress:
             progress(number, len(plans))
@@ -101,7 +101,7 @@ def format_files(files: Iterable[OutputFile], reuse: Reuse | None = None, progre
 
 class _Pieces:
     """The pieces to format, each distinct one once: with a pool, sent to it BATCH at a time as they come; without,
-    formatted when all have come (in a pool of their own if there are many)."""
+    formatted when all have come (flush; in a pool of their own if there are many)."""
 
     BATCH = 16  # pieces per task: few enough to keep both workers busy to the end, enough to make a task worth it
 
@@ -122,15 +122,20 @@ class _Pieces:
             self._send(self.pool)
         return plan
 
-    def finish(self) -> dict[str, str | None]:
-        """Every piece's formatted text (None: black would not take it alone), once all are done."""
+    def flush(self) -> None:
+        """Send or format what is still waiting: no more pieces come."""
         if self.pool is not None:
             self._send(self.pool)
         else:
             self.sent.update(self.waiting)
             self.results.update(zip(self.waiting, _format_all(list(self.waiting.values()))))
-        for keys, task in self.tasks:
-            self.results.update(zip(keys, task.result()))
+
+    def formatted(self, keys: list[str]) -> dict[str, str | None]:
+        """The formatted text of these pieces (None: black would not take one alone), once they are done; tasks
+        finish in about the order they were sent, and so do files."""
+        while any(key not in self.results for key in keys):
+            sent, task = self.tasks.pop(0)
+            self.results.update(zip(sent, task.result()))
         return self.results
 
     def _send(self, pool: ProcessPoolExecutor) -> None:
