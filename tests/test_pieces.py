@@ -65,18 +65,25 @@ def test_the_imported_clear_street_api_formats_the_same_in_pieces(tmp_path: Path
     assert sum(check(text) for text in python_files(spec)) >= 10
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(text=mutated_specs())
-def test_fuzzed_specs_format_the_same_in_pieces(text: bytes) -> None:
+def python_files_of(spec_text: bytes) -> list[str]:
+    """The Python files rendered from a spec given as text; none when it has problems."""
     with tempfile.TemporaryDirectory() as directory:
         spec = Path(directory) / "spec.yaml"
-        spec.write_bytes(text)
+        spec.write_bytes(spec_text)
         try:
-            files = list(python_files(spec))
+            return list(python_files(spec))
         except SpecError:
-            return
-    for content in files:
+            return []
+
+
+FUZZ_SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
+                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FUZZ_SETTINGS
+@given(text=mutated_specs())
+def test_fuzzed_specs_format_the_same_in_pieces(text: bytes) -> None:
+    for content in python_files_of(text):
         check(content)
 
 

@@ -6,7 +6,6 @@ stand-ins). And pieces of one shape cost black one call."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import black
@@ -15,13 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import format as fmt
-from generator.diagnostics import SpecError
 from generator.openapi import import_openapi, write_spec
 from generator.pieces import WRAPPER, Piece, split
 from generator.shapes import restore, shape_of
 from tests.test_fuzz import mutated_specs
 from tests.test_openapi import CLEAR_STREET
-from tests.test_pieces import SPECS, python_files
+from tests.test_pieces import FUZZ_SETTINGS, SPECS, python_files, python_files_of
 
 
 def direct(piece: Piece) -> str | None:
@@ -51,18 +49,10 @@ def test_the_imported_clear_street_api_formats_the_same_through_shapes(tmp_path:
     assert assert_same_through_shapes(list(python_files(spec))) >= 300
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@FUZZ_SETTINGS
 @given(text=mutated_specs())
 def test_fuzzed_specs_format_the_same_through_shapes(text: bytes) -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        spec = Path(directory) / "spec.yaml"
-        spec.write_bytes(text)
-        try:
-            files = list(python_files(spec))
-        except SpecError:
-            return
-    assert_same_through_shapes(files)
+    assert_same_through_shapes(python_files_of(text))
 
 
 # --- hypothesis-built code ---------------------------------------------------------------------------------------
