@@ -205,9 +205,14 @@ def workers(limit: int | None = None) -> Iterator[ProcessPoolExecutor | None]:
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_import_black) as pool:
-        pool.submit(int)  # a pool forks its workers on its first task
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_import_black)
+    pool.submit(int)  # a pool forks its workers on its first task
+    try:
         yield pool
+    finally:
+        # Not waiting for the workers to exit: the caller goes on writing, or reporting what went wrong (the
+        # interpreter waits for them when it exits).
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _worker_count() -> int:

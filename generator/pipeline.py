@@ -80,11 +80,10 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
     """Every output file. From what `reuse_from` holds as the last generation wrote it, files made from the same
     inputs are taken as they are, and pieces black would format the same are reused. `key` is the fingerprint when
     the caller has computed it already."""
-    doc = _load_valid(spec)
-    # Workers start once the spec is known to be good, and import black while the rest goes on: after a generation
-    # into the same place, few pieces need black, and one worker spares the cores the others' imports would take.
+    # Workers start first and import black while the rest goes on: after a generation into the same place, few
+    # pieces need black, and one worker spares the cores the others' imports would take.
     with workers(1 if reuse_from and has_record(reuse_from) else None) as pool:
-        api = _build(doc, package_name)
+        api = _build(_load_valid(spec), package_name)
         plan = render_plan(api)
         inputs = input_keys(api, plan, generator_identity(package_name))
         reuse = reusable(reuse_from, FORMATTER, inputs) if reuse_from else Reusable({}, {})
