@@ -87,6 +87,7 @@ def generate(spec: Path, out_dir: Path, force: bool, package_name: str | None) -
         f"clientgen: {out_dir}: {report.written} written, {report.unchanged} unchanged, "
         f"{report.removed} removed in {seconds:.2f}s"
     )
+    _spare_the_collector()
 
 
 @main.command()
@@ -194,3 +195,11 @@ def _or_exit(action: Callable[[], T], *, writes: bool = False) -> T:
     except WriteError as exc:
         click.echo(f"clientgen: error: {exc}", err=True)
     sys.exit(1)
+
+
+def _spare_the_collector() -> None:
+    """The process is about to end: move what it built out of the garbage collector's sight, so that the
+    collection at exit does not walk the whole IR (a tenth of a small regeneration)."""
+    import gc
+
+    gc.freeze()
