@@ -170,6 +170,7 @@ def import_openapi(openapi: Path, output: Path, config: Path | None, strict: boo
         click.echo(f"clientgen: {output} was written but does not validate ({len(problems)} errors)", err=True)
         sys.exit(1)
     click.echo(f"clientgen: {output}: {result.operations} operations imported, {count} warnings")
+    _spare_the_collector()
 
 
 def _show_progress(done: int, total: int) -> None:
