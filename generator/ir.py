@@ -10,6 +10,7 @@ import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from . import naming
@@ -889,6 +890,7 @@ def types_package(parents: tuple[str, ...]) -> str:
     return ".".join(("types",) + parents)
 
 
+@lru_cache(maxsize=4096)  # an API spells the same few annotations over and over
 def _display(annotation: str) -> str:
     """'list[X] | None' -> 'Optional[List[X]]': the typing spelling the reference docs use."""
     parts = _split_top(annotation, "|")

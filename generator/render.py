@@ -101,13 +101,20 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 Plan = list[tuple[str, str, dict[str, Any]]]  # (template, output path, what the template sees besides `api`)
-# Templates that read, of all the API, only their own node (a types module, a resource, the shared types) and the
-# API's settings (names, URLs, auth): the same node and settings make the same text, so the file is not rendered
-# again when they are as they were (input_keys). A template that reads more of the API must not be listed here.
+# Templates that read, of all the API, only what they are given (a types module, a resource, the shared types, or
+# nothing) and the API's settings (names, URLs, auth): the same inputs make the same text, so the file is not
+# rendered again when they are as they were (input_keys). tests/test_incremental.py checks that these templates
+# read no other part of the API.
 PER_NODE = frozenset({
     "python/package/types/module.py.j2", "python/package/types/package.py.j2",
     "python/package/resources/resource.py.j2", "docs/python/resource.md.j2", "docs/cli/resource.md.j2",
     "docs/python/types.md.j2",
+    # the runtime, made from the settings alone
+    "python/package/__init__.py.j2", "python/package/_base_client.py.j2", "python/package/_exceptions.py.j2",
+    "python/package/_models.py.j2", "python/package/_transport.py.j2", "python/package/_types.py.j2",
+    "python/package/_utils.py.j2", "python/package/_version.py.j2", "python/package/py.typed.j2",
+    "python/package/resources/package.py.j2", "python/pyproject.toml.j2", "cli/pyproject.toml.j2",
+    "cli/package/__init__.py.j2", "cli/package/__main__.py.j2", "cli/package/_app.py.j2",
 })
 
 
@@ -125,8 +132,7 @@ def input_keys(api: Api, plan: Plan, generator: str) -> dict[str, str]:
     for template, path, context in plan:
         if template in PER_NODE:
             digest = common.copy()
-            (node,) = context.values()
-            digest.update(f"\0{template}\0{path}\0{node!r}".encode())
+            digest.update(f"\0{template}\0{path}\0{sorted(context.items())!r}".encode())
             keys[path] = digest.hexdigest()
     return keys
 
