@@ -76,56 +76,34 @@ DOCSTRING = st.sampled_from([
 ])
 
 
+# What an expression can be made of: a call, an attribute, a subscript, an operator, a list, a dict, parentheses,
+# a lambda, a unary minus ({n}: a name, {a} and {b}: smaller expressions).
+FORMS = ["{n}({args})", "{a}.{n}", "{a}[{b}{comma}]", "{a} {op} {b}", "[{args}{comma}]", "{{{a}: {b}}}", "({a})",
+         "lambda {n}: {a}", "-{a}"]
+OPERATORS = ["+", "or", "is not", "not in", "**", "==", "if x else"]
+
+
 @st.composite
 def expressions(draw: st.DrawFn, depth: int = 0) -> str:
     leaf = st.one_of(NAME, STRING, st.sampled_from(["1", "0xFF", "1e-5", "1_000", "None", "True", "..."]))
-    if depth > 2:
+    if depth > 2 or draw(st.integers(0, 9)) == 0:
         return draw(leaf)
     sub = expressions(depth + 1)
-    kind = draw(st.integers(0, 9))
-    if kind == 0:
-        return draw(leaf)
-    if kind == 1:
-        return f"{draw(NAME)}({', '.join(draw(st.lists(sub, max_size=4)))})"
-    if kind == 2:
-        return f"{draw(sub)}.{draw(NAME)}"
-    if kind == 3:
-        return f"{draw(sub)}[{draw(sub)}{draw(st.sampled_from(['', ',']))}]"
-    if kind == 4:
-        return f"{draw(sub)} {draw(st.sampled_from(['+', 'or', 'is not', 'not in', '**', '==', 'if x else']))} {draw(sub)}"
-    if kind == 5:
-        return f"[{', '.join(draw(st.lists(sub, max_size=5)))}{draw(st.sampled_from(['', ',']))}]"
-    if kind == 6:
-        return f"{{{draw(sub)}: {draw(sub)}}}"
-    if kind == 7:
-        return f"({draw(sub)})"
-    if kind == 8:
-        return f"lambda {draw(NAME)}: {draw(sub)}"
-    return f"-{draw(sub)}"
+    return draw(st.sampled_from(FORMS)).format(
+        n=draw(NAME), a=draw(sub), b=draw(sub), args=", ".join(draw(st.lists(sub, max_size=4))),
+        op=draw(st.sampled_from(OPERATORS)), comma=draw(st.sampled_from(["", ","])))
+
+
+# Statements, black's keywords among them ({n}, {m}: names, {e}, {f}: expressions, {s}: a string, {i}: the indent).
+STATEMENTS = ["{n} = {e}", "return {e}", "{n}: {f} = {e}  # {m} Qa_ note", "from .{n} import {m}, {n}",
+              "del ({n}), {m}", "for ({n}) in {e}:\n{i}    pass", "if ({n} := {e}):\n{i}    print({s})",
+              "assert {e}, {s}", "{e}"]
 
 
 @st.composite
 def statements(draw: st.DrawFn, indent: str = "") -> str:
-    kind = draw(st.integers(0, 8))
-    expression = draw(expressions())
-    if kind == 0:
-        line = f"{draw(NAME)} = {expression}"
-    elif kind == 1:
-        line = f"return {expression}"
-    elif kind == 2:
-        line = f"{draw(NAME)}: {draw(expressions())} = {expression}  # {draw(NAME)} Qa_ note"
-    elif kind == 3:
-        line = f"from .{draw(NAME)} import {draw(NAME)}, {draw(NAME)}"
-    elif kind == 4:
-        line = f"del ({draw(NAME)}), {draw(NAME)}"
-    elif kind == 5:
-        line = f"for ({draw(NAME)}) in {expression}:\n{indent}    pass"
-    elif kind == 6:
-        line = f"if ({draw(NAME)} := {expression}):\n{indent}    print({draw(STRING)})"
-    elif kind == 7:
-        line = f"assert {expression}, {draw(STRING)}"
-    else:
-        line = expression
+    line = draw(st.sampled_from(STATEMENTS)).format(n=draw(NAME), m=draw(NAME), e=draw(expressions()),
+                                                    f=draw(expressions()), s=draw(STRING), i=indent)
     return indent + line + "\n"
 
 
