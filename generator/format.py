@@ -210,9 +210,9 @@ def workers(limit: int | None = None) -> Iterator[ProcessPoolExecutor | None]:
     try:
         yield pool
     finally:
-        # Not waiting for the workers to exit: the caller goes on writing, or reporting what went wrong (the
-        # interpreter waits for them when it exits).
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Waiting for the workers to exit (on an error, for the one still importing black): left running, they
+        # race the interpreter's own shutdown of the pool, which then reports a closed pipe on stderr.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_count() -> int:
