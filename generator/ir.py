@@ -40,7 +40,7 @@ class TypeRef:
     model: str | None = None  # the generated class or alias it shows (through lists), for the reference docs
 
     def __repr__(self) -> str:
-        # The imports in order: the reprs of IR nodes are what render compares between runs (render.input_key).
+        # The imports in order: the reprs of IR nodes are what render compares between runs (render.input_keys).
         return (f"TypeRef({self.annotation!r}, {sorted(self.imports)!r}, {self.nullable!r}, {self.enum!r}, "
                 f"{self.model!r})")
 

@@ -9,9 +9,9 @@ API are much alike), so it formats in a fraction of the time black needs for eve
 
 Left as they are, because black reads them: keywords and soft keywords, one-letter names, names that are not ASCII
 (their width on screen is not their length), numbers, comments and strings with a backslash (black rewrites
-escapes). A piece with an f-string or t-string is its own
-shape (names inside those are code). Putting the text back checks that black kept every name and string in order;
-where it did not, `restore` returns None and the piece is formatted itself.
+escapes). A piece with an f-string or t-string is its own shape (names inside those are code). Putting the text back
+checks that black kept every name and string in order; where it did not, `restore` returns None and the piece is
+formatted itself.
 """
 
 from __future__ import annotations
@@ -62,12 +62,10 @@ def shape_of(text: str) -> Shape | None:
                 names[token] = stand
             return names[token]
         if match.group("string"):
-            prefix = match.group("prefix")
+            prefix, quote, body = _string_parts(match)
             if "f" in prefix.lower() or "t" in prefix.lower():
                 whole = True
                 return token
-            quote = _quote(token, len(prefix))
-            body = token[len(prefix) + len(quote):len(token) - len(quote)]
             if "\\" in body:  # black rewrites escapes (`\xAB` -> `\xab`): the string is part of the shape
                 strings.append((body, None))
                 return token
@@ -97,9 +95,7 @@ def restore(shape: Shape, formatted: str) -> str | None:
             shaped_body, body = next(strings, ("", None))
             if body is None:
                 return token
-            prefix = match.group("prefix")
-            quote = _quote(token, len(prefix))
-            new_body = token[len(prefix) + len(quote):len(token) - len(quote)]
+            prefix, quote, new_body = _string_parts(match)
             # Where black changed quotes or docstring whitespace, its characters are mapped back one by one.
             real = body if new_body == shaped_body else _map_back(new_body, body)
             if real is None:
@@ -129,9 +125,13 @@ def _stand_in(length: int, taken: dict[int, int]) -> str | None:
     return "Q" + digits + "_" * (length - 1 - len(digits))
 
 
-def _quote(token: str, start: int) -> str:
-    quote = token[start:start + 3]
-    return quote if quote in ('"""', "'''") and len(token) >= start + 6 else token[start]
+def _string_parts(match: re.Match[str]) -> tuple[str, str, str]:
+    """A string literal's prefix, quotes and body."""
+    token, prefix = match.group(), match.group("prefix")
+    quote = token[len(prefix):len(prefix) + 3]
+    if quote not in ('"""', "'''") or len(token) < len(prefix) + 6:
+        quote = token[len(prefix)]
+    return prefix, quote, token[len(prefix) + len(quote):len(token) - len(quote)]
 
 
 def _map_back(new_body: str, body: str) -> str | None:
