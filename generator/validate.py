@@ -52,9 +52,13 @@ RUNTIME_NAMES = frozenset(
 
 @lru_cache(maxsize=1)
 def spec_schema() -> dict[str, Any]:
-    text = resources.files("generator").joinpath("spec.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    schema: dict[str, Any] = json.loads(_schema_text())
     return schema
+
+
+@lru_cache(maxsize=1)
+def _schema_text() -> str:
+    return resources.files("generator").joinpath("spec.schema.json").read_text(encoding="utf-8")
 
 
 def validate(doc: Document) -> None:
@@ -98,8 +102,7 @@ def _well_formed_marker(data: Any) -> Path | None:
     """The cache file that says a spec like `data` (the same but for its free text) passed the JSON Schema: people
     edit descriptions far more often than anything else, and importing and running jsonschema is a third of such a
     regeneration. None when there is no cache directory."""
-    schema = resources.files("generator").joinpath("spec.schema.json").read_bytes()
-    digest = hashlib.sha256(__version__.encode() + b"\0" + schema + b"\0")
+    digest = hashlib.sha256(f"{__version__}\0{_schema_text()}\0".encode())
     digest.update(repr(_without_text(data, named=False)).encode())
     try:
         return cache_root() / "well-formed" / digest.hexdigest()
