@@ -1,0 +1,83 @@
+"""`clientgen import-openapi`: an OpenAPI 3.0/3.1 document (YAML or JSON) -> a clientgen spec (readable YAML).
+
+What maps to what:
+
+- `info` -> `api` (name, description); package, client and CLI names from the title; `servers[0]` -> `base_url`;
+  the security scheme in use -> `auth` (HTTP bearer, OAuth2/OpenID tokens as bearer, API key in a header).
+- `components/schemas` -> `schemas` (`#/components/schemas/X` -> `#/schemas/X`); both nullable styles
+  (`nullable: true`, `type: [x, "null"]`, a `{type: "null"}` member of `oneOf`/`anyOf`, `null` in an `enum`) ->
+  `nullable: true`; `const` -> a one-value `enum`; single-member `oneOf`/`anyOf`/`allOf` are unwrapped.
+- Success responses written as `allOf: [{$ref: Envelope}, {properties: {data: ...}}]` -> the spec's `envelope`
+  (the schema most responses are wrapped in) and each method's `response` (the typed `data`); an operation whose
+  success responses have no body at all -> a method without `response` (it returns None).
+- Operations -> methods: `/v1/...` -> resource `v1`, the first tag -> a resource under it (`Instrument Data` ->
+  `instrument_data`), `operationId` -> the method name; path- and operation-level parameters -> `params` (a query
+  array of `style: form, explode: false` -> `array_format: comma`); a JSON object request body -> one `in: body`
+  parameter per property, any other body -> a `root` body parameter `body`.
+- An overrides file (`--config`) renames types, methods, resources and path/body parameters, moves methods into
+  (sub-)resources and marks pagination ([OVERRIDES] below).
+
+Anything that cannot be expressed is a warning that names its JSON pointer in the OpenAPI document; nothing is
+dropped without one. Documentation-only keys (`externalDocs`, `xml`, `$comment`, response `examples`, `info.contact`,
+...) are not carried over and not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from ..load import Document
+from .documents import DOC_ONLY, ROOT_KEYS, _read, _read_config, pointer
+from .dump import dump, write_spec
+from .operations import Operations
+
+__all__ = ["ImportResult", "dump", "import_openapi", "pointer", "write_spec"]
+
+
+@dataclass
+class ImportResult:
+    spec: dict[str, Any]
+    warnings: list[Diagnostic] = field(default_factory=list)
+    operations: int = 0
+
+
+def import_openapi(path: str | Path, config: str | Path | None = None) -> ImportResult:
+    """Read an OpenAPI document (and an overrides file); raise SpecError when either cannot be read."""
+    doc = _read(Path(path))
+    overrides = _read_config(Path(config)) if config else None
+    return _Importer(doc, overrides).run()
+
+
+class _Importer(Operations):
+    """The parts in the order they depend on each other: schema names, the envelope, then everything else."""
+
+    def __init__(self, doc: Document, overrides: Document | None) -> None:
+        super().__init__(doc, overrides)
+        self.names = self._schema_names()
+        self.envelope_name, self.data_field = self._find_envelope()
+        self.wrappers = self._wrapper_schemas()
+
+    def run(self) -> ImportResult:
+        version = str(self.root.get("openapi", ""))
+        if not re.match(r"^3\.[01](\.|$)", version):
+            self.warn(("openapi",), f"OpenAPI version '{version}' is not 3.0 or 3.1; importing as if it were 3.1",
+                      "openapi-version")
+        for key in self.root:
+            if key not in ROOT_KEYS and key not in DOC_ONLY and self.root[key]:
+                self.warn((key,), f"'{key}' cannot be expressed; dropped")
+        api = self._api()
+        schemas = self._schemas()
+        envelope = self._envelope()
+        resources, count = self._resources()
+        if not count:
+            self.warn(("paths",), "the document has no operations (GET, PUT, POST, DELETE, PATCH)", "no-operations")
+        self._unused_config()
+        spec: dict[str, Any] = {"clientgen": 1, "api": api, "envelope": envelope}
+        if schemas:
+            spec["schemas"] = schemas
+        spec["resources"] = resources
+        return ImportResult(spec, sorted(set(self.warnings)), count)

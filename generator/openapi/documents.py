@@ -1,0 +1,175 @@
+"""Reading: the OpenAPI document and the overrides file (and its checks), JSON pointers, `$ref` lookup; `Context`,
+the state one import shares (the document, the overrides, the warnings) and the walks over the document's parts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..diagnostics import Diagnostic, SpecError, did_you_mean
+from ..load import Document, JsonPath, load, load_json
+
+T = TypeVar("T")
+COMPONENT_SCHEMAS = "#/components/schemas/"
+VERBS = ("get", "put", "post", "delete", "patch")
+# Keys that only document and do not change a client: not carried over, not reported.
+DOC_ONLY = frozenset({"externalDocs", "xml", "$comment", "examples", "contact", "license", "termsOfService",
+                      "summary", "$schema", "$id", "$anchor", "contentMediaType"})
+ROOT_KEYS = frozenset({"openapi", "info", "servers", "paths", "components", "security", "tags", "jsonSchemaDialect"})
+# [OVERRIDES] The keys of an overrides file.
+CONFIG_KEYS = {
+    "": ("api", "envelope", "types", "resources", "methods"),
+    "envelope": ("schema", "data"),
+    "method": ("name", "resource", "params", "pagination", "summary", "description"),
+}
+
+
+def _read(path: Path) -> Document:
+    """JSON, or YAML 1.2 (dates and `on`/`no` stay strings) with positions."""
+    return load_json(path) or load(path)
+
+
+def _read_config(path: Path) -> Document:
+    doc = load(path)
+    errors = list(_config_errors(doc))
+    if errors:
+        raise SpecError(errors)
+    return doc
+
+
+def _config_errors(doc: Document) -> Iterator[Diagnostic]:
+    data = doc.data
+    if not isinstance(data, dict):
+        yield doc.error((), "wrong-type", "an overrides file is a mapping (api, envelope, types, resources, methods)")
+        return
+    yield from _unknown_keys(doc, (), data, CONFIG_KEYS[""])
+    for key in ("api", "envelope", "types", "resources", "methods"):
+        if key in data and not isinstance(data[key], dict):
+            yield doc.error((key,), "wrong-type", f"'{key}' must be a mapping")
+    if isinstance(data.get("envelope"), dict):
+        yield from _unknown_keys(doc, ("envelope",), data["envelope"], CONFIG_KEYS["envelope"])
+    for name, method in (data.get("methods") or {}).items() if isinstance(data.get("methods"), dict) else ():
+        if not isinstance(method, dict):
+            yield doc.error(("methods", name), "wrong-type", f"method override '{name}' must be a mapping")
+            continue
+        yield from _unknown_keys(doc, ("methods", name), method, CONFIG_KEYS["method"])
+        if not isinstance(method.get("params", {}), dict):
+            yield doc.error(("methods", name, "params"), "wrong-type", "'params' maps old names to new names")
+
+
+def _unknown_keys(doc: Document, path: JsonPath, data: dict[str, Any], known: tuple[str, ...]) -> Iterator[Diagnostic]:
+    for key in data:
+        if key not in known:
+            yield doc.error(path + (key,), "unknown-key", f"unknown key '{key}'{did_you_mean(key, known)}", key=True)
+
+
+def pointer(path: JsonPath) -> str:
+    """RFC 6901 JSON pointer, as a URI fragment: ('paths', '/v1/x', 'get') -> '#/paths/~1v1~1x/get'."""
+    return "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _unpointer(ref: str) -> list[str]:
+    return [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")] if ref.startswith("#/") else []
+
+
+def _schema_name(ref: str) -> str | None:
+    """'#/components/schemas/A~1B' -> 'A/B' (a JSON pointer); None for any other reference."""
+    return _unpointer(ref)[-1] if ref.startswith(COMPONENT_SCHEMAS) and ref.count("/") == 3 else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+class Context:
+    """One import's shared state; the per-concern mixins (schemas, envelope, security, operations) build on it."""
+
+    # Set by the importer once the schemas and the envelope are known.
+    names: dict[str, str]
+    envelope_name: str | None
+    data_field: str
+    wrappers: set[str]
+
+    def __init__(self, doc: Document, overrides: Document | None) -> None:
+        self.doc = doc
+        self.root: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
+        self.config: dict[str, Any] = overrides.data if overrides else {}
+        self.config_doc = overrides
+        self.warnings: list[Diagnostic] = []
+        self.used_config: set[tuple[str, str]] = set()
+        self.tag_texts = {str(t.get("name")): str(t["description"]).strip() for t in _list(self.root.get("tags"))
+                          if isinstance(t, dict) and t.get("description")}
+        self.components: dict[str, Any] = self._mapping(self.root.get("components"))
+        self.source_schemas: dict[str, Any] = self._mapping(self.components.get("schemas"))
+
+    def warn(self, path: JsonPath, message: str, code: str = "unsupported") -> None:
+        line, column = self.doc.position(path, key=bool(path) and isinstance(path[-1], str))
+        self.warnings.append(Diagnostic(self.doc.file, line, column, f"{pointer(path)}: {message}", code, "warning"))
+
+    def config_warn(self, path: JsonPath, message: str) -> None:
+        assert self.config_doc is not None
+        line, column = self.config_doc.position(path, key=True)
+        self.warnings.append(Diagnostic(self.config_doc.file, line, column, message, "unused-override", "warning"))
+
+    def _guard(self, path: JsonPath, what: str, action: Callable[[], T], fallback: T) -> T:
+        """Run one unit of the import (a schema, an operation); a malformed part is skipped with a warning."""
+        try:
+            return action()
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+            self.warn(path, f"{what} is malformed and was skipped ({type(exc).__name__}: {exc})", "malformed")
+            return fallback
+
+    @staticmethod
+    def _mapping(value: Any) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    def _deref(self, node: Any, path: JsonPath) -> tuple[Any, JsonPath]:
+        """Follow `$ref`s to components other than schemas (parameters, requestBodies, responses, ...)."""
+        for _ in range(32):
+            if not isinstance(node, dict) or "$ref" not in node:
+                return node, path
+            ref = str(node["$ref"])
+            target = self._lookup(ref)
+            if target is None:
+                self.warn(path + ("$ref",), f"cannot resolve '{ref}' (only local references, '#/...')",
+                          "unresolved-ref")
+                return {}, path
+            node, path = target, tuple(_unpointer(ref))
+        return node, path
+
+    def _lookup(self, ref: str) -> Any:
+        if not ref.startswith("#/"):
+            return None
+        node: Any = self.root
+        for part in _unpointer(ref):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def _operations(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for route, item in self._mapping(self.root.get("paths")).items():
+            item = self._deref(item, ("paths", route))[0]
+            for verb, operation in self._mapping(item).items():
+                if verb in VERBS and isinstance(operation, dict):
+                    yield route, verb, operation
+
+    @staticmethod
+    def _json_media(content: dict[str, Any]) -> tuple[str, Any] | None:
+        for media_type, media in content.items():
+            base = str(media_type).split(";")[0].strip().lower()
+            if base == "application/json" or base.endswith("+json") or base == "*/*":
+                return str(media_type), media
+        return None
+
+    def _unused_config(self) -> None:
+        if self.config_doc is None:
+            return
+        for section in ("methods", "resources"):
+            for key in self._mapping(self.config.get(section)):
+                if (section, key) not in self.used_config:
+                    known = [str(op.get("operationId")) for _, _, op in self._operations()] if section == "methods" \
+                        else [str(t) for _, _, op in self._operations() for t in _list(op.get("tags"))]
+                    self.config_warn((section, key), f"{section[:-1]} '{key}' matches nothing in the document"
+                                     f"{did_you_mean(key, known)}")

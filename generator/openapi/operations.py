@@ -1,0 +1,370 @@
+"""Operations -> methods: the resources tree, method names, parameters, request bodies and responses."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+
+from .. import naming
+from ..load import JsonPath
+from .documents import DOC_ONLY, VERBS, _list, pointer
+from .envelope import Envelope
+from .schemas import SCALAR_TYPES, _is_object
+from .security import Security
+
+VERSION = re.compile(r"^v[0-9]+([.][0-9]+)?((alpha|beta)[0-9]*)?$")
+
+
+class Operations(Envelope, Security):
+    """`_resources` walks `paths` once; each operation becomes a method through `_add_method`."""
+
+    # resources and methods ---------------------------------------------------------------------------------------
+
+    def _resources(self) -> tuple[dict[str, Any], int]:
+        tree: dict[str, Any] = {}
+        count = 0
+        for route, item in self._mapping(self.root.get("paths")).items():
+            item, item_path = self._deref(item, ("paths", route))
+            for verb, operation in self._mapping(item).items():
+                where = item_path + (verb,)
+                if verb in VERBS and isinstance(operation, dict):
+                    add = partial(self._add_method, tree, route, verb, operation, self._mapping(item), where)
+                    count += self._guard(where, "this operation", add, 0)
+                elif verb in ("head", "options", "trace"):
+                    self.warn(where, f"{verb.upper()} operations cannot be expressed; skipped")
+                elif verb == "servers":
+                    self.warn(where, "path-level servers cannot be expressed; the API's base_url is used")
+                elif verb not in ("parameters", "description", "summary", "$ref"):
+                    self.warn(where, f"'{verb}' cannot be expressed; dropped")
+        return self._describe(tree), count
+
+    def _add_method(self, tree: dict[str, Any], route: str, verb: str, operation: dict[str, Any],
+                    item: dict[str, Any], path: JsonPath) -> int:
+        operation_id = str(operation.get("operationId") or "")
+        override = self._method_override(operation_id or f"{verb.upper()} {route}")
+        trail = self._trail(route, operation, override)
+        name = str(override.get("name") or naming.snake(operation_id) or _derived_name(verb, route))
+        resource = self._resource_at(tree, trail)
+        tags = operation.get("tags")
+        if not override.get("resource") and isinstance(tags, list) and tags and str(tags[0]) in self.tag_texts:
+            resource.setdefault("description", self.tag_texts[str(tags[0])])
+        methods = resource.setdefault("methods", {})
+        if name in methods or name in (resource.get("resources") or {}):
+            unique = next(f"{name}_{n}" for n in range(2, 1000) if f"{name}_{n}" not in methods)
+            self.warn(path, f"method name '{name}' is taken in '{'.'.join(trail)}'; named '{unique}'",
+                      "renamed")
+            name = unique
+        methods[name] = self._method(route, verb, operation, item, path, override)
+        return 1
+
+    def _method_override(self, key: str) -> dict[str, Any]:
+        methods = self._mapping(self.config.get("methods"))
+        if key in methods:
+            self.used_config.add(("methods", key))
+            return {**self._mapping(methods[key]), "_key": key}
+        return {}
+
+    def _trail(self, route: str, operation: dict[str, Any], override: dict[str, Any]) -> list[str]:
+        if override.get("resource"):
+            return [part for part in str(override["resource"]).split(".") if part]
+        segments = [s for s in route.split("/") if s]
+        trail = [segments.pop(0)] if segments and VERSION.match(segments[0]) else []
+        tags = operation.get("tags")
+        if isinstance(tags, list) and tags:
+            tag = str(tags[0])
+            mapped = self._mapping(self.config.get("resources")).get(tag)
+            self.used_config.add(("resources", tag)) if mapped else None
+            return trail + (str(mapped).split(".") if mapped else [naming.snake(tag) or "default"])
+        literal = [s for s in segments if not s.startswith("{")]
+        return trail + [naming.snake(literal[0]) if literal else "root"]
+
+    @staticmethod
+    def _resource_at(tree: dict[str, Any], trail: list[str]) -> dict[str, Any]:
+        node: dict[str, Any] = {"resources": tree}
+        for part in trail:
+            node = node.setdefault("resources", {}).setdefault(part, {})
+        return node
+
+    def _describe(self, tree: dict[str, Any]) -> dict[str, Any]:
+        """Descriptions from the document's tags and version prefixes; keys of each resource in a fixed order."""
+        out: dict[str, Any] = {}
+        for name, node in tree.items():
+            resource: dict[str, Any] = {}
+            description = node.get("description") or (f"Version {name[1:]} of the API." if VERSION.match(name) else "")
+            if description:
+                resource["description"] = description
+            if node.get("methods"):
+                resource["methods"] = node["methods"]
+            if node.get("resources"):
+                resource["resources"] = self._describe(node["resources"])
+            out[name] = resource
+        return out
+
+    def _method(self, route: str, verb: str, operation: dict[str, Any], item: dict[str, Any], path: JsonPath,
+                override: dict[str, Any]) -> dict[str, Any]:
+        for key, value in operation.items():
+            if key in ("callbacks", "servers"):
+                self.warn(path + (key,), f"operation '{key}' cannot be expressed; dropped")
+            elif key == "security":
+                self._operation_security(value, path + (key,))
+            elif key not in ("tags", "summary", "description", "operationId", "parameters", "requestBody",
+                             "responses", "deprecated") and key not in DOC_ONLY:
+                self.warn(path + (key,), f"'{key}' cannot be expressed; dropped")
+        renames = {str(k): str(v) for k, v in self._mapping(override.get("params")).items()}
+        params = self._params(operation, item, path)
+        params.update(self._body(operation, path, params))
+        params = self._path_params(params, route, path)
+        params, route = self._rename_params(params, renames, route, path, override.get("_key", ""))
+        method: dict[str, Any] = {}
+        summary = override.get("summary") or operation.get("summary")
+        if summary:
+            method["summary"] = str(summary).strip()
+        method["http"] = f"{verb.upper()} {route}"
+        description = override.get("description") or operation.get("description")
+        if description:
+            method["description"] = str(description).strip()
+        if operation.get("deprecated") is True:
+            method["deprecated"] = True
+        if override.get("pagination") is True or isinstance(override.get("pagination"), dict):
+            method["pagination"] = override["pagination"] if isinstance(override["pagination"], dict) else {}
+        if params:
+            method["params"] = params
+        response = self._response(operation, path)
+        if response is not None:
+            method["response"] = response
+        return method
+
+    def _path_params(self, params: dict[str, Any], route: str, path: JsonPath) -> dict[str, Any]:
+        """Every {placeholder} has a scalar path parameter, and every path parameter a placeholder."""
+        placeholders = re.findall(r"{([^{}]+)}", route)
+        for name in placeholders:
+            if params.get(name, {}).get("in") != "path":
+                self.warn(path, f"path parameter '{name}' is not declared; imported as a string", "path-param")
+                params[name] = {"in": "path", "schema": {"type": "string"}}
+        for name, param in list(params.items()):
+            if param["in"] == "path" and name not in placeholders:
+                self.warn(path, f"path parameter '{name}' does not appear in the path; dropped", "path-param")
+                del params[name]
+            elif param["in"] == "path" and not self._scalar(param["schema"]):
+                self.warn(path, f"path parameter '{name}' is not a string, number or boolean; imported as a string",
+                          "path-param")
+                param["schema"] = {"type": "string"}
+        return params
+
+    def _scalar(self, schema: dict[str, Any]) -> bool:
+        schema = self._referenced(schema)
+        if "allOf" in schema or "properties" in schema:
+            return False
+        return schema.get("type") in SCALAR_TYPES or ("enum" in schema and "type" not in schema)
+
+    def _is_array(self, schema: dict[str, Any]) -> bool:
+        kind = self._referenced(schema).get("type")
+        return kind == "array" or (isinstance(kind, list) and "array" in kind)  # 3.1: [array, "null"]
+
+    def _rename_params(self, params: dict[str, Any], renames: dict[str, str], route: str, path: JsonPath,
+                       key: str) -> tuple[dict[str, Any], str]:
+        """Path and root body parameters can be renamed: neither name goes over the wire."""
+        for old, new in renames.items():
+            param = params.get(old)
+            if param is None or not (param["in"] == "path" or param.get("root")):
+                why = "not a parameter of this method" if param is None else \
+                    "only path and root body parameters can be renamed (the others are wire names)"
+                self.config_warn(("methods", key, "params", old), f"cannot rename parameter '{old}' of "
+                                 f"{pointer(path)}: {why}")
+                continue
+            params = {new if name == old else name: value for name, value in params.items()}
+            route = route.replace("{" + old + "}", "{" + new + "}")
+        return params, route
+
+    # parameters --------------------------------------------------------------------------------------------------
+
+    def _params(self, operation: dict[str, Any], item: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+        found: dict[tuple[str, str], tuple[dict[str, Any], JsonPath]] = {}
+        sources = ((item.get("parameters"), path[:-1] + ("parameters",)),
+                   (operation.get("parameters"), path + ("parameters",)))
+        for listed, listed_path in sources:
+            for index, raw in enumerate(_list(listed)):
+                param, param_path = self._deref(raw, listed_path + (index,))
+                if isinstance(param, dict) and isinstance(param.get("name"), str) and param["name"]:
+                    found[(str(param["name"]), str(param.get("in")))] = (param, param_path)
+        params: dict[str, Any] = {}
+        for (name, where), (param, param_path) in found.items():
+            converted = self._param(name, where, param, param_path)
+            if converted is not None:
+                params[name] = converted
+        return params
+
+    def _param(self, name: str, where: str, param: dict[str, Any], path: JsonPath) -> dict[str, Any] | None:
+        if where not in ("path", "query", "header"):
+            self.warn(path, f"{where} parameter '{name}' cannot be expressed; dropped")
+            return None
+        if where == "header" and name.lower() in ("authorization", "content-type", "accept"):
+            self.warn(path, f"header parameter '{name}' is set by the SDK itself; dropped")
+            return None
+        schema_node, schema_path = param.get("schema"), path + ("schema",)
+        if schema_node is None and isinstance(param.get("content"), dict):
+            media_type, media = next(iter(param["content"].items()), ("", {}))
+            self.warn(path + ("content",), f"parameter '{name}' serialized as {media_type} is sent as a plain value")
+            schema_node, schema_path = self._mapping(media).get("schema"), path + ("content", str(media_type), "schema")
+        schema = self.schema(schema_node if schema_node is not None else {}, schema_path)
+        array_format = self._array_format(name, where, param, schema, path)
+        out: dict[str, Any] = {"in": where}
+        if param.get("required") is True and where != "path":
+            out["required"] = True
+        if array_format:
+            out["array_format"] = array_format
+        description = param.get("description") or schema.pop("description", None)
+        if description:
+            out["description"] = str(description).strip()
+        example = _first_example(param)
+        if example is not _NONE:
+            out["example"] = example
+        out["schema"] = schema
+        return out
+
+    def _array_format(self, name: str, where: str, param: dict[str, Any], schema: dict[str, Any],
+                      path: JsonPath) -> str | None:
+        """'comma' for a query array of style form that is not exploded (ids=a,b); None for the default, one entry
+        per item (ids=a&ids=b). A style the spec format cannot say is a warning."""
+        style = param.get("style", "form" if where == "query" else "simple")
+        explode = param.get("explode", style == "form")
+        for key in ("allowReserved", "allowEmptyValue"):
+            if param.get(key):
+                self.warn(path + (key,), f"'{key}' cannot be expressed; dropped")
+        if (where == "query" and style != "form") or (where != "query" and style != "simple"):
+            self.warn(path + ("style",), f"parameter style '{style}' cannot be expressed; sent as style "
+                      f"{'form' if where == 'query' else 'simple'}", "param-style")
+        elif where == "query" and _is_object(schema):
+            self.warn(path, f"object query parameter '{name}' cannot be expressed exactly; sent as its string form",
+                      "param-style")
+        elif where == "query" and explode is False and self._is_array(schema):
+            return "comma"
+        return None
+
+    def _body(self, operation: dict[str, Any], path: JsonPath, taken: dict[str, Any]) -> dict[str, Any]:
+        if "requestBody" not in operation:
+            return {}
+        body, body_path = self._deref(operation["requestBody"], path + ("requestBody",))
+        content = self._mapping(self._mapping(body).get("content"))
+        media = self._json_media(content)
+        if media is None:
+            kinds = ", ".join(content) or "no content"
+            self.warn(body_path, f"request body ({kinds}) is not JSON and cannot be expressed; dropped")
+            return {}
+        media_type, media_node = media
+        for other in content:
+            if other != media_type:
+                self.warn(body_path + ("content", other), f"request body as {other} cannot be expressed; only JSON "
+                          "is sent")
+        media_path = body_path + ("content", media_type)
+        required = self._mapping(body).get("required") is True
+        schema = self.schema(self._mapping(media_node).get("schema", {}), media_path + ("schema",))
+        fields = self._body_fields(schema, taken)
+        if fields is None:
+            param: dict[str, Any] = {"in": "body", "root": True}
+            if required:
+                param["required"] = True
+            description = self._mapping(body).get("description")
+            if description:
+                param["description"] = str(description).strip()
+            example = _first_example(self._mapping(media_node))
+            if example is not _NONE:
+                param["example"] = example
+            param["schema"] = schema
+            return {"body": param}
+        return {name: self._body_param(prop, name in fields[1] and required) for name, prop in fields[0].items()}
+
+    def _body_fields(self, schema: dict[str, Any], taken: dict[str, Any]) -> tuple[dict[str, Any], set[str]] | None:
+        """An object body becomes one parameter per property, unless a name is taken or the body may be null."""
+        resolved = schema
+        for _ in range(20):
+            if "$ref" not in resolved:
+                break
+            if resolved.get("nullable"):
+                return None
+            target = resolved["$ref"][len("#/schemas/"):]
+            source = next((k for k, v in self.names.items() if v == target), None)
+            if source is None:
+                return None
+            resolved = self.schema(self.source_schemas[source], ("components", "schemas", source))
+        if resolved.get("nullable") and schema is not resolved:
+            return None
+        if set(resolved) & {"oneOf", "anyOf", "allOf"} or "properties" not in resolved:  # extras go in extra_body
+            return None
+        properties = resolved["properties"]
+        if not properties or set(properties) & set(taken) or "body" in taken:
+            return None
+        return properties, set(resolved.get("required") or [])
+
+    @staticmethod
+    def _body_param(prop: dict[str, Any], required: bool) -> dict[str, Any]:
+        param: dict[str, Any] = {"in": "body"}
+        if required:
+            param["required"] = True
+        schema = dict(prop)
+        description = schema.pop("description", None) if "$ref" not in schema else schema.get("description")
+        if description:
+            param["description"] = description
+        if "example" in schema:
+            param["example"] = schema["example"] if "$ref" in schema else schema.pop("example")
+        param["schema"] = schema
+        return param
+
+    # responses ---------------------------------------------------------------------------------------------------
+
+    def _response(self, operation: dict[str, Any], path: JsonPath) -> dict[str, Any] | None:
+        """The method's `response`: the data schema of its JSON success responses; None when no success response
+        has a body (the method returns None)."""
+        responses = self._mapping(operation.get("responses"))
+        codes = sorted(str(c) for c in responses if str(c).startswith("2"))
+        if not codes:
+            self.warn(path + ("responses",), "no 2xx response; the method's data is read as 'any value'",
+                      "no-response")
+            return {}
+        successes = []
+        for code in codes:
+            response, response_path = self._deref(responses[code], path + ("responses", code))
+            successes.append((code, self._mapping(self._mapping(response).get("content")), response_path))
+        if not any(content for _, content, _ in successes):
+            return None
+        chosen: dict[str, Any] | None = None
+        for code, content, response_path in successes:
+            media = self._json_media(content)
+            if media is None:
+                what = "no body" if not content else f"a {', '.join(content)} body"
+                self.warn(response_path, f"a {code} response with {what} cannot be expressed: the SDK expects a "
+                          "JSON envelope", "no-response")
+                continue
+            data = self._data(self._mapping(media[1]).get("schema"), response_path + ("content", media[0], "schema"))
+            if chosen is None:
+                chosen = data
+            elif data != chosen:
+                self.warn(response_path, f"the {code} response differs from the {codes[0]} response; the first "
+                          "is used", "no-response")
+        return chosen if chosen is not None else {}
+
+
+_NONE = object()
+
+
+def _first_example(node: dict[str, Any]) -> Any:
+    if "example" in node:
+        return node["example"]
+    examples = node.get("examples")
+    if isinstance(examples, dict):
+        for example in examples.values():
+            if isinstance(example, dict) and "value" in example:
+                return example["value"]
+    schema = node.get("schema")
+    if isinstance(schema, dict) and "example" in schema:
+        return schema["example"]
+    return _NONE
+
+
+def _derived_name(verb: str, route: str) -> str:
+    """A method name when there is no operationId: GET /v1/orders/{id} -> get_orders_by_id."""
+    parts = [verb]
+    for segment in (s for s in route.split("/") if s and not VERSION.match(s)):
+        parts.append("by_" + naming.snake(segment[1:-1]) if segment.startswith("{") else naming.snake(segment))
+    return "_".join(p for p in parts if p)

@@ -1,0 +1,312 @@
+"""Schema conversion: an OpenAPI Schema Object -> a spec schema (types, nullable, enums, objects,
+oneOf/anyOf/allOf, discriminator), and the names the document's schemas get."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+from .. import naming
+from ..diagnostics import did_you_mean
+from ..load import JsonPath
+from ..validate import RUNTIME_NAMES
+from .documents import DOC_ONLY, Context, _list, _schema_name
+
+REF_SIBLINGS = ("description", "nullable", "example", "default", "title", "deprecated")
+SCHEMA_ORDER = ("$ref", "type", "format", "title", "nullable", "description", "enum", "required", "properties",
+                "additionalProperties", "items", "oneOf", "anyOf", "allOf", "discriminator", "minimum", "maximum",
+                "minLength", "maxLength", "minItems", "maxItems", "pattern", "default", "deprecated", "example")
+COPIED = ("format", "title", "description", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
+          "pattern", "default", "deprecated", "example")
+KEYWORD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "format": str, "title": str, "description": str, "pattern": str, "deprecated": bool, "minimum": (int, float),
+    "maximum": (int, float), "minLength": int, "maxLength": int, "minItems": int, "maxItems": int,
+}
+HANDLED = frozenset(SCHEMA_ORDER) | {"const", "examples", "discriminator"}
+SCALAR_TYPES = ("string", "integer", "number", "boolean")
+
+
+class Schemas(Context):
+    """`schema()` converts one Schema Object; every other part of the import calls it."""
+
+    def _schema_names(self) -> dict[str, str]:
+        """OpenAPI schema name -> spec schema name: renamed by the overrides, unique as Python class names."""
+        renames = self._mapping(self.config.get("types"))
+        names: dict[str, str] = {}
+        taken = set(RUNTIME_NAMES) | {str(self._mapping(self.config.get("api")).get("client", ""))}
+        for name in self.source_schemas:
+            wanted = str(renames.get(name, name))
+            candidate, number = wanted, 2
+            while not naming.class_name(candidate) or naming.class_name(candidate) in taken:
+                candidate, number = f"{wanted}{number}", number + 1
+            if candidate != wanted:
+                self.warn(("components", "schemas", name), f"schema '{wanted}' would clash with another Python name; "
+                          f"renamed to '{candidate}' (rename it in the overrides file under 'types')", "renamed")
+            taken.add(naming.class_name(candidate))
+            names[name] = candidate
+        for name in renames:
+            if name not in self.source_schemas:
+                self.config_warn(("types", name), f"type '{name}' is not a schema of the document"
+                                 f"{did_you_mean(name, self.source_schemas)}")
+        return names
+
+    def _schemas(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, schema in self.source_schemas.items():
+            if name == self.envelope_name or name in self.wrappers:
+                continue
+            path = ("components", "schemas", name)
+            out[self.names[name]] = self._guard(path, "this schema", partial(self.schema, schema, path), _any())
+        return out
+
+    def schema(self, node: Any, path: JsonPath) -> dict[str, Any]:
+        """One OpenAPI Schema Object -> our schema (a new dict, keys in a fixed order)."""
+        if node is True or node == {}:
+            return {}
+        if not isinstance(node, dict):
+            self.warn(path, "a schema must be a mapping; read as 'any value'", "bad-schema")
+            return {}
+        if "$ref" in node:
+            return self._ref_schema(node, path)
+        self._unknown_schema_keys(node, path)
+        out = self._copied(node, path)
+        if "example" not in out and isinstance(node.get("examples"), list) and node["examples"]:
+            out["example"] = node["examples"][0]
+        nullable = self._types(node, path, out) | (node.get("nullable") is True)
+        nullable |= self._enum(node, path, out)
+        self._object(node, path, out)
+        if "items" in node:
+            out["items"] = self.schema(node["items"], path + ("items",))
+        nullable |= self._variants(node, path, out)
+        if "allOf" in node:
+            out = self._all_of(node, path, out)
+        if "discriminator" in node and "$ref" not in out:
+            self._discriminator(node, path, out)
+        if nullable:
+            out["nullable"] = True
+        return _ordered(out)
+
+    def _copied(self, node: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+        """The keywords that carry over as they are, when their values have the right type."""
+        out: dict[str, Any] = {}
+        for key in COPIED:
+            if key not in node:
+                continue
+            value = node[key]
+            expected = KEYWORD_TYPES.get(key, object)
+            if isinstance(value, expected) and not (expected in (int, (int, float)) and isinstance(value, bool)):
+                out[key] = value
+            else:
+                self.warn(path + (key,), f"'{key}' has a value of the wrong type; dropped", "bad-schema")
+        return out
+
+    def _ref_schema(self, node: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+        ref = str(node["$ref"])
+        name = _schema_name(ref)
+        if name not in self.source_schemas:
+            target, target_path = self._deref(node, path)
+            return self.schema(target, target_path) if target else {}
+        extra = [k for k in node if k not in REF_SIBLINGS and k != "$ref" and k not in DOC_ONLY
+                 and not (k == "type" and node[k] == "object")]
+        if extra:
+            self.warn(path, f"{', '.join(extra)} beside $ref cannot be expressed; the referenced schema is used as "
+                      "is", "ref-siblings")
+        if name == self.envelope_name or name in self.wrappers:
+            self.warn(path, f"a reference to the envelope '{name}' outside a response; its fields are copied here")
+            return self.schema({k: v for k, v in self.source_schemas[name].items()}, ("components", "schemas", name))
+        out = {"$ref": "#/schemas/" + self.names[name]}
+        out.update((k, node[k]) for k in REF_SIBLINGS if k in node)
+        return out
+
+    def _unknown_schema_keys(self, node: dict[str, Any], path: JsonPath) -> None:
+        for key in node:
+            if key in HANDLED or key in DOC_ONLY or key == "nullable":
+                continue
+            what = "is not enforced by the SDK" if key in ("readOnly", "writeOnly") else "cannot be expressed"
+            self.warn(path + (key,), f"'{key}' {what}; dropped")
+
+    def _types(self, node: dict[str, Any], path: JsonPath, out: dict[str, Any]) -> bool:
+        """`type`, possibly a list with "null" (3.1); returns whether null is allowed."""
+        kind = node.get("type")
+        kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
+        nullable = "null" in kinds
+        kinds = [k for k in kinds if k != "null"]
+        if "const" in node:
+            out["enum"] = [node["const"]]
+            if node["const"] is None:
+                return True
+        if len(kinds) == 1 and kinds[0] in SCALAR_TYPES + ("object", "array"):
+            out["type"] = kinds[0]
+        elif len(kinds) > 1:
+            out["anyOf"] = [{"type": k} for k in kinds if k in SCALAR_TYPES + ("object", "array")]
+        elif kinds:
+            self.warn(path + ("type",), f"unknown type '{kinds[0]}'; read as 'any value'", "bad-schema")
+        if "type" not in out and isinstance(out.get("enum"), list) and not kinds:
+            out["type"] = _type_of(out["enum"][0])
+        return nullable
+
+    def _enum(self, node: dict[str, Any], path: JsonPath, out: dict[str, Any]) -> bool:
+        values = node.get("enum")
+        if not isinstance(values, list):
+            return False
+        kept = [v for v in values if v is not None and not isinstance(v, (dict, list))]
+        if len(kept) < len([v for v in values if v is not None]):
+            self.warn(path + ("enum",), "enum values that are objects or lists cannot be expressed; dropped")
+        if kept:
+            out["enum"] = list(dict.fromkeys(kept))
+            allowed = {out.get("type"), "integer"} if out.get("type") == "number" else {out.get("type")}
+            if out.get("type") in SCALAR_TYPES and any(_type_of(v) not in allowed for v in kept):
+                self.warn(path + ("enum",), f"enum values do not all match type '{out['type']}'; type dropped")
+                del out["type"]
+        return None in values
+
+    def _object(self, node: dict[str, Any], path: JsonPath, out: dict[str, Any]) -> None:
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            out["properties"] = {name: self.schema(prop, path + ("properties", name))
+                                 for name, prop in properties.items()}
+        required = [r for r in _list(node.get("required")) if isinstance(r, str)]
+        if required:
+            out["required"] = list(dict.fromkeys(required))
+        extra = node.get("additionalProperties")
+        if isinstance(extra, bool):
+            out["additionalProperties"] = extra
+        elif isinstance(extra, dict):
+            out["additionalProperties"] = self.schema(extra, path + ("additionalProperties",))
+        if required and not _list(node.get("allOf")):
+            declared = out.get("properties") or {}
+            missing = [r for r in out["required"] if r not in declared]
+            if missing:
+                self.warn(path + ("required",), f"required {', '.join(missing)} not declared in 'properties'; "
+                          "dropped from 'required'", "unknown-required")
+                out["required"] = [r for r in out["required"] if r in declared]
+                if not out["required"]:
+                    del out["required"]
+
+    def _variants(self, node: dict[str, Any], path: JsonPath, out: dict[str, Any]) -> bool:
+        """oneOf/anyOf: null members become nullable; one remaining member is merged into this schema."""
+        nullable = False
+        for key in ("oneOf", "anyOf"):
+            members = node.get(key)
+            if not isinstance(members, list):
+                continue
+            flat = list(self._flat_members(members, path + (key,), key))
+            nullable |= any(_is_null(m) for m, _ in flat)
+            kept = [self.schema(m, p) for m, p in flat if not _is_null(m)]
+            if len(kept) == 1:
+                self._merge_into(out, kept[0], path)
+            elif kept:
+                out[key] = kept
+        return nullable
+
+    def _flat_members(self, members: list[Any], path: JsonPath, key: str) -> Iterator[tuple[Any, JsonPath]]:
+        for index, member in enumerate(members):
+            nested = member.get(key) if isinstance(member, dict) else None
+            others = set(member) - {key, "description", "title"} if isinstance(member, dict) else set()
+            if isinstance(nested, list) and not others:
+                yield from self._flat_members(nested, path + (index, key), key)
+            else:
+                yield member, path + (index,)
+
+    def _merge_into(self, out: dict[str, Any], member: dict[str, Any], path: JsonPath) -> None:
+        """A single variant: a reference keeps this schema's description; an inline schema gains its keys."""
+        if "$ref" not in member:
+            for key, value in member.items():
+                out.setdefault(key, value)
+            return
+        structural = [k for k in out if k not in REF_SIBLINGS]
+        if structural:
+            self.warn(path, f"{', '.join(structural)} beside a single oneOf/anyOf reference cannot be expressed; "
+                      "the reference is used")
+        siblings = {k: v for k, v in out.items() if k in REF_SIBLINGS}
+        out.clear()
+        out.update({**member, **siblings})
+
+    def _all_of(self, node: dict[str, Any], path: JsonPath, out: dict[str, Any]) -> dict[str, Any]:
+        members = [self.schema(m, path + ("allOf", i)) for i, m in enumerate(_list(node["allOf"]))]
+        if not members:
+            return out
+        own = {k: v for k, v in out.items() if k not in ("type",)}
+        if len(members) == 1 and "$ref" in members[0] and set(own) <= set(REF_SIBLINGS):
+            return {**members[0], **own}
+        if len(members) == 1 and "$ref" not in members[0] and not (set(own) & set(members[0]) - set(REF_SIBLINGS)):
+            return {**members[0], **own}
+        out["allOf"] = members
+        out.setdefault("type", "object")
+        self._allof_required(out, path)
+        return out
+
+    def _allof_required(self, out: dict[str, Any], path: JsonPath) -> None:
+        """`required` beside allOf may name properties of the members: copy their schemas here (the same type)."""
+        declared = out.get("properties") or {}
+        for name in [r for r in out.get("required") or [] if r not in declared]:
+            found = self._member_property(out["allOf"], name)
+            if found is None:
+                self.warn(path + ("required",), f"required '{name}' is declared by no member; dropped",
+                          "unknown-required")
+                out["required"].remove(name)
+            else:
+                out.setdefault("properties", {})[name] = found
+        if "required" in out and not out["required"]:
+            del out["required"]
+
+    def _member_property(self, members: list[dict[str, Any]], name: str, depth: int = 0) -> Any:
+        for member in reversed(members):
+            if "$ref" in member and depth < 20:
+                source = next((k for k, v in self.names.items() if "#/schemas/" + v == member["$ref"]), None)
+                member = self.schema(self.source_schemas[source], ("components", "schemas", source)) if source else {}
+            if name in (member.get("properties") or {}):
+                return member["properties"][name]
+            found = self._member_property(member.get("allOf") or [], name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _discriminator(self, node: dict[str, Any], path: JsonPath, out: dict[str, Any]) -> None:
+        given = self._mapping(node["discriminator"])
+        if "propertyName" in given:
+            out["discriminator"] = {"propertyName": str(given["propertyName"])}
+        members = {m.get("$ref") for m in out.get("oneOf") or out.get("anyOf") or []}
+        for value, target in self._mapping(given.get("mapping")).items():
+            ref = str(target)
+            spec_ref = "#/schemas/" + self.names.get(_schema_name(ref) or "", "") if "/" in ref else ""
+            if spec_ref not in members and "#/schemas/" + self.names.get(ref, "") not in members:
+                self.warn(path + ("discriminator", "mapping", value),
+                          f"discriminator mapping '{value}' -> '{ref}' names no member of oneOf/anyOf; dropped")
+
+    def _referenced(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """`schema` (ours), or the document's schema its chain of `$ref`s ends at; {} where it leads nowhere."""
+        for _ in range(20):
+            if "$ref" not in schema:
+                return schema
+            source = next((k for k, v in self.names.items() if "#/schemas/" + v == schema["$ref"]), None)
+            schema = self._mapping(self.source_schemas.get(source)) if source else {}
+        return {}
+
+
+def _any() -> dict[str, Any]:
+    """The schema of any value: what a malformed schema is read as."""
+    return {}
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+
+
+def _is_object(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "object" or "properties" in schema
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string"
+
+
+def _ordered(schema: dict[str, Any]) -> dict[str, Any]:
+    return {key: schema[key] for key in SCHEMA_ORDER if key in schema}
