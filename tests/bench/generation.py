@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / ".bench"
 PEER_VERSION = "0.29.1"
 SHARED_DOC = ROOT.parent / "shared" / "specs" / "clear-street-openapi.yml"
+OPENAI_DOC = ROOT.parent / "shared" / "specs" / "corpus" / "openai.yaml"
 CLIENTGEN = Path(sys.executable).parent / "clientgen"
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
@@ -161,6 +162,23 @@ def bench_shared(work: Path, runs: int, timeout: float) -> list[tuple[str, Sampl
     return rows
 
 
+def bench_openai(work: Path, runs: int, timeout: float) -> tuple[Sample, Sample, int]:
+    """Import + generate of OpenAI's document (no envelope, streams, uploads) against the peer on the same file,
+    and the number of operations clientgen made of it."""
+    ours = median([ours_cold(OPENAI_DOC, work) for _ in range(runs)])
+    operations = sum(len(resource.get("methods") or {}) for resource in _resources(yaml.safe_load(
+        (work / "spec.yaml").read_text())["resources"]))
+    theirs = median([peer_run(OPENAI_DOC, work, "ruff", timeout) for _ in range(runs)])
+    return ours, theirs, operations
+
+
+def _resources(tree: dict[str, dict]) -> list[dict]:
+    found = list(tree.values())
+    for resource in tree.values():
+        found += _resources(resource.get("resources") or {})
+    return found
+
+
 def bench_scale(work: Path, sizes: list[int], timeout: float,
                 imports: dict[str, float]) -> list[tuple[str, int, Sample, Sample]]:
     rows = []
@@ -237,6 +255,18 @@ def main() -> None:
               "  (goal <= 0.1)")
         print(f"  one change / cold:                   "
               f"{shared['clientgen one description changed'].seconds / cold:6.2f}x  (goal <= 0.2)")
+
+        ours, theirs, operations = bench_openai(work, arguments.runs, arguments.peer_timeout)
+        print(f"\nOpenAI document ({operations} operations), import + generate, cold")
+        print(f"  clientgen {show(ours)}  peak {ours.peak_mib:7.1f} MiB;  peer with ruff {show(theirs)}"
+              f"  peak {theirs.peak_mib:7.1f} MiB")
+        if theirs.ok:
+            print(f"  clientgen / peer with ruff:          {ours.seconds / theirs.seconds:6.2f}x  (goal <= 1.0)")
+        else:
+            print("  the peer failed on this document (or timed out): no ratio")
+        per_op_openai, per_op_cs = ours.seconds / operations, cold / 61
+        print(f"  per operation: {per_op_openai * 1000:.1f} ms against {per_op_cs * 1000:.1f} ms on Clear Street"
+              f"  ({per_op_openai / per_op_cs:.2f}x; goal <= 1.0)")
 
         print("\nScale (cold; per operation; peak memory)")
         per_op: dict[str, dict[int, float]] = {}
