@@ -149,19 +149,30 @@ class Param:
     cli_kind: str  # how the CLI parses the flag: str | int | float | bool | choice | json
     choices: tuple[str, ...] = ()
     comma_separated: bool = False  # an array query parameter sent as one entry, ids=a,b (spec: array_format: comma)
+    style: str = ""  # query or form/multipart field: OpenAPI style; '' = the default (repeated keys)
+    explode: bool = True
+    file: bool = False  # a multipart file field (schema: string, format: binary), or a list of them
+    flag_name: str = ""  # what the CLI flag is made from: the wire name, or the Python name when that was made distinct
 
     @property
     def query_code(self) -> Code:
-        """What the request's query dict holds for this parameter: the argument, marked for comma-joining."""
-        return Code(f"_comma_separated({self.name})" if self.comma_separated else self.name)
+        """What the request's query dict holds for this parameter: the argument, marked for comma-joining or with
+        its style."""
+        if self.comma_separated:
+            return Code(f"_comma_separated({self.name})")
+        if self.style:
+            return Code(f"_styled({self.name}, {py_str(self.style)}, {self.explode})")
+        return Code(self.name)
 
     @property
     def example_code(self) -> Code:
+        if self.file or self.cli_kind == "file":
+            return Code('b"raw file contents"')
         return py_value(self.example)
 
     @property
     def flag(self) -> str:
-        return naming.cli_flag(self.wire_name)
+        return naming.cli_flag(self.flag_name or self.wire_name)
 
     @property
     def cli_example(self) -> str:
@@ -207,6 +218,37 @@ class Method:
     idempotent: bool = False  # may be retried whatever the verb
     idempotency_header: str = ""  # header carrying one key per logical call, the same on every retry
     pagination: Pagination | None = None
+    # The body's media type (spec keys `request_format`, `content_type`): json | form | multipart | binary | text.
+    request_format: str = "json"
+    content_type: str = ""
+
+    @property
+    def body_code(self) -> Code:
+        """The `body=` argument of a method whose body is not JSON: the encoded body (`_files`)."""
+        root = self.root_body
+        if self.request_format == "binary" and root is not None:
+            media = self.content_type or "application/octet-stream"
+            return Code(f"_binary_body({root.name}, {py_str(media)})")
+        if self.request_format == "text" and root is not None:
+            return Code(f"_text_body({root.name})")
+        fields = "{" + ", ".join(f"{py_str(p.wire_name)}: {p.name}" for p in self.located("body")) + "}"
+        styled = [p for p in self.located("body") if p.style]
+        args = [fields, "extra_body"]
+        if self.request_format == "multipart":
+            files = [py_str(p.wire_name) for p in self.located("body") if p.file]
+            if files:
+                args.append("files=(" + ", ".join(files) + ("," if len(files) == 1 else "") + ")")
+        if styled:
+            args.append("encoding={" + ", ".join(f"{py_str(p.wire_name)}: ({py_str(p.style)}, {p.explode})"
+                                                  for p in styled) + "}")
+        function = "_multipart_body" if self.request_format == "multipart" else "_form_body"
+        return Code(f"{function}({', '.join(args)})")
+
+    @property
+    def cookie_code(self) -> Code:
+        """The `Cookie` header of the cookie parameters."""
+        cookies = ", ".join(f"{py_str(p.wire_name)}: {p.name}" for p in self.located("cookie"))
+        return Code(f"_cookie_header({{{cookies}}})")
 
     @property
     def retry_args(self) -> tuple[Code, ...]:
@@ -706,6 +748,14 @@ class _Builder:
                 imports.add(("_utils", "comma_separated as _comma_separated"))
             if method.located("body"):
                 imports.add(("collections.abc", "Mapping"))
+            if method.request_format != "json" and (method.located("body") or method.root_body):
+                function = {"form": "form_body", "multipart": "multipart_body", "binary": "binary_body",
+                            "text": "text_body"}[method.request_format]
+                imports.add(("_files", f"{function} as _{function}"))
+            if method.located("cookie"):
+                imports.add(("_encoding", "cookie_header as _cookie_header"))
+            if any(p.style for p in method.located("query")):
+                imports.add(("_encoding", "styled as _styled"))
             for param in method.params:
                 imports |= param.type.imports
         import_line = _import_lines(parent_module, {(module, class_name)})[0]
@@ -715,7 +765,10 @@ class _Builder:
     def _method(self, name: str, spec: dict[str, Any], singular: str, types_module: str) -> Method:
         verb, _, path = spec["http"].partition(" ")
         stem = naming.method_type_prefix(singular, name)
-        params = [self._param(wire, p, stem, types_module) for wire, p in (spec.get("params") or {}).items()]
+        request_format = spec.get("request_format", "json")
+        names = naming.param_names(list(spec.get("params") or {}))
+        params = [self._param(wire, p, stem, types_module, names[wire], request_format)
+                  for wire, p in (spec.get("params") or {}).items()]
         path_params = [p for p in params if p.location == "path"]
         # As in the SDKs users know: the last path parameter is positional, everything else keyword-only.
         positional = tuple(path_params[-1:])
@@ -747,6 +800,8 @@ class _Builder:
             idempotent=bool(spec.get("idempotent")),
             idempotency_header=spec.get("idempotency_header", ""),
             pagination=self._pagination(spec, data) if data else None,
+            request_format=request_format,
+            content_type=spec.get("content_type", ""),
         )
 
     def _response_data(self, schema: dict[str, Any], response_type: str, types_module: str) -> TypeRef:
@@ -809,23 +864,52 @@ class _Builder:
                              for f in definition.fields)
         return DocField(name, type_ref.display, description, values, children)
 
-    def _param(self, wire: str, spec: dict[str, Any], stem: str, types_module: str) -> Param:
-        name = naming.param_name(wire)
+    def _param(self, wire: str, spec: dict[str, Any], stem: str, types_module: str, name: str,
+               request_format: str) -> Param:
         location = spec["in"]
         module = f"{types_module}.{naming.module_name(stem + 'Params')}"
+        schema = spec["schema"]
+        param_type = self._type(schema, stem + "Params" + naming.pascal(wire), module, request=True)
+        cli_kind = self._cli_kind(schema)
+        file = False
+        if location == "body" and spec.get("root") and request_format == "binary":
+            param_type, cli_kind = TypeRef(Code("BinaryTypes"), frozenset({("_files", "BinaryTypes")})), "file"
+        elif location == "body" and request_format == "multipart" and self._is_file(schema):
+            file, cli_kind = True, "file"
+            param_type = TypeRef(Code("FileTypes"), frozenset({("_files", "FileTypes")}))
+        elif location == "body" and request_format == "multipart" and self._is_file(self._resolve(schema).get("items")):
+            file, cli_kind = True, "files"
+            param_type = TypeRef(Code("Iterable[FileTypes]"),
+                                 frozenset({("_files", "FileTypes"), ("collections.abc", "Iterable")}))
+        style = spec.get("style", "")
+        if "explode" in spec and not style:
+            style = "form"
+        if not style and location == "query" and _is_object(self._flatten(self._resolve(schema))):
+            style = "form"  # an object in a query: each property an entry of its own, as OpenAPI's default says
         return Param(
             name=name,
             wire_name=wire,
             location=location,
             required=location == "path" or bool(spec.get("required")),
             root=bool(spec.get("root")),
-            type=self._type(spec["schema"], stem + "Params" + naming.pascal(wire), module, request=True),
+            type=param_type,
             description=spec.get("description", ""),
-            example=spec["example"] if "example" in spec else self._example(spec["schema"], wire),
-            cli_kind=self._cli_kind(spec["schema"]),
-            choices=tuple(v for v in self._resolve(spec["schema"]).get("enum") or () if isinstance(v, str)),
+            example=spec["example"] if "example" in spec else self._example(schema, wire),
+            cli_kind=cli_kind,
+            choices=tuple(v for v in self._resolve(schema).get("enum") or () if isinstance(v, str)),
             comma_separated=spec.get("array_format") == "comma",
+            style=style,
+            explode=spec.get("explode", style in ("", "form")),
+            file=file,
+            flag_name="" if name == naming.param_name(wire) else name.rstrip("_"),
         )
+
+    def _is_file(self, schema: dict[str, Any] | None) -> bool:
+        """`{type: string, format: binary}` (directly or through a $ref): a file to upload."""
+        if not isinstance(schema, dict):
+            return False
+        schema = self._resolve(schema)
+        return schema.get("type") == "string" and schema.get("format") == "binary"
 
     def _cli_kind(self, schema: dict[str, Any]) -> str:
         """How the CLI reads a flag: scalars typed, enums as choices, anything structured as JSON."""

@@ -21,8 +21,15 @@ MODEL_RESERVED = ANNOTATION_NAMES | frozenset(
      "model_validate_json", "model_validate_strings", "fields", "register"}
 )
 
-# Keyword arguments every generated method already takes.
-PARAM_RESERVED = ANNOTATION_NAMES | frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+# Keyword arguments every generated method already takes. Parameters may shadow builtins and annotation names
+# (`date`, `type`, `id`, `filter`, `format`): annotations are read in the enclosing scope, never the method's.
+PARAM_RESERVED = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+
+# How symbols that snake_case would drop are spelled when two names differ only by them (StartTime< / StartTime>).
+SYMBOL_WORDS = (("<=", "lte"), (">=", "gte"), ("!=", "ne"), ("<", "lt"), (">", "gt"), ("=", "eq"), ("!", "not"),
+                ("+", "plus"), ("*", "star"), ("@", "at"), ("$", "dollar"), ("#", "hash"), ("%", "percent"),
+                ("&", "and"), ("|", "or"), ("~", "tilde"), ("^", "caret"))
+# Separators ('-', '_', '.', '/', ':', brackets, spaces) are not spelled: `a-b` and `a_b` get a numeric suffix.
 
 # Attributes every generated resource class already has.
 RESOURCE_RESERVED = frozenset(
@@ -108,6 +115,40 @@ def field_name(wire_name: str) -> str:
 
 def param_name(wire_name: str) -> str:
     return identifier(wire_name, PARAM_RESERVED)
+
+
+def param_names(wire_names: list[str]) -> dict[str, str]:
+    """The Python names of one method's parameters, all distinct: each is `param_name` of its wire name, except
+    where two or more collide. Those spell out the symbols snake_case drops (`StartTime<` and `StartTime>` ->
+    `start_time_lt`, `start_time_gt`); names still taken get `_2`, `_3`... in spec order (`a-b`, `a_b` -> `a_b`,
+    `a_b_2`). Empty names stay empty (validate reports them)."""
+    plain = {wire: param_name(wire) for wire in wire_names}
+    counts: dict[str, int] = {}
+    for name in plain.values():
+        counts[name] = counts.get(name, 0) + 1
+    result: dict[str, str] = {}
+    taken: set[str] = {name for name in plain.values() if name and counts[name] == 1}
+    for wire in wire_names:
+        name = plain[wire]
+        if not name or counts[name] == 1:
+            result[wire] = name
+            continue
+        spelled = param_name(_spell_symbols(wire))
+        candidate = spelled if spelled and spelled not in taken else name
+        suffix = 2
+        while candidate in taken:
+            candidate = f"{name}_{suffix}"
+            suffix += 1
+        taken.add(candidate)
+        result[wire] = candidate
+    return result
+
+
+def _spell_symbols(wire_name: str) -> str:
+    text = wire_name
+    for symbol, word in SYMBOL_WORDS:
+        text = text.replace(symbol, f" {word} ")
+    return text
 
 
 def member_name(name: str) -> str:

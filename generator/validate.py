@@ -560,12 +560,50 @@ class _Semantics:
                            f"'in: {param['in']}'")
         taken: Names = {}
         roots = [n for n, p in params.items() if p.get("root")]
+        python_names = naming.param_names(list(params))  # distinct by construction: only empty names are errors
         for name, param in params.items():
             param_path = path + ("params", name)
-            self._claim(taken, naming.param_name(name), param_path, f"parameter '{name}'")
+            self._claim(taken, python_names[name], param_path, f"parameter '{name}'")
             self._check_param(param_path, name, param, placeholders, verb, len(roots))
+        self._check_request_format(path, method, params)
         if "pagination" in method:
             self._check_pagination(path, method, params)
+
+    def _check_request_format(self, path: JsonPath, method: dict[str, Any], params: dict[str, Any]) -> None:
+        """Form and multipart bodies are fields; binary and text bodies are one root parameter; `style` applies to
+        query parameters and to the fields of form and multipart bodies."""
+        request_format = method.get("request_format", "json")
+        roots = [(n, p) for n, p in params.items() if p.get("in") == "body" and p.get("root")]
+        if request_format in ("form", "multipart"):
+            for name, _ in roots:
+                self.error(path + ("params", name, "root"), "bad-request-format",
+                           f"a '{request_format}' body is made of fields: declare them as body parameters, not "
+                           f"one 'root' parameter")
+        elif request_format in ("binary", "text") and not roots:
+            self.error(path + ("request_format",), "bad-request-format",
+                       f"a '{request_format}' body is one body parameter with 'root: true'")
+        elif request_format == "text":
+            name, root = roots[0]
+            target = self._target(root["schema"])
+            if target is not None and target.get("type") != "string":
+                self.error(path + ("params", name, "schema"), "bad-request-format",
+                           "the root parameter of a 'text' body must be a string (type: string)")
+        if "content_type" in method and request_format != "binary":
+            self.error(path + ("content_type",), "bad-request-format",
+                       "'content_type' applies only to methods with 'request_format: binary'")
+        for name, param in params.items():
+            for key in ("style", "explode"):
+                if key not in param:
+                    continue
+                where = param.get("in")
+                if not (where == "query" or (where == "body" and request_format in ("form", "multipart"))):
+                    self.error(path + ("params", name, key), "bad-style",
+                               f"'{key}' applies only to query parameters and to the body fields of 'form' and "
+                               f"'multipart' methods")
+                elif "array_format" in param:
+                    self.error(path + ("params", name, key), "bad-style",
+                               f"'{key}' and 'array_format' cannot be combined; 'style: form, explode: false' is "
+                               f"'array_format: comma'")
 
     def _check_pagination(self, path: JsonPath, method: dict[str, Any], params: dict[str, Any]) -> None:
         """A paginated method sends the page token as a declared query parameter and returns a list."""
