@@ -115,9 +115,9 @@ def test_constructs_of_3_0_with_overrides() -> None:
 def test_warnings_carry_json_pointers_and_positions() -> None:
     result = import_openapi(CASES / "v30" / "openapi.yaml")
     by_message = {w.message.split(": ", 1)[0]: w for w in result.warnings}
-    cookie = by_message["#/paths/~1v1~1notebooks~1{notebook_id}~1notes/get/parameters/5"]
-    assert (cookie.line, cookie.column, cookie.severity, cookie.code) == (48, 11, "warning", "unsupported")
-    assert "cookie parameter 'session'" in cookie.message
+    head = by_message["#/paths/~1v1~1notebooks~1{notebook_id}~1notes~1{note_id}/head"]
+    assert (head.line, head.column, head.severity, head.code) == (120, 5, "warning", "unsupported")
+    assert "HEAD operations" in head.message
     assert pointer(("paths", "/a~b/{c}", "get")) == "#/paths/~1a~0b~1{c}/get"
 
 
@@ -336,3 +336,76 @@ def test_envelope_override(tmp_path: Path) -> None:
     config.write_text("envelope: {schema: Nothing}\n")
     result = import_openapi(CASES / "v31" / "openapi.json", config)
     assert any("envelope schema 'Nothing' does not exist" in w.message for w in result.warnings)
+
+
+def test_bodies_parameters_and_names(tmp_path: Path) -> None:
+    """Form (with `encoding`), multipart, binary and text bodies; JSON wins among several; cookie and header
+    parameters; every query style; label and matrix path styles; colliding names import and generate."""
+    form_schema = {"type": "object", "required": ["grant_type"], "properties": {
+        "grant_type": {"type": "string"}, "filter": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "ids": {"type": "array", "items": {"type": "integer"}}}}
+    upload_schema = {"type": "object", "properties": {"file": {"type": "string", "format": "binary"},
+                                                      "purpose": {"type": "string"}}}
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}}
+    document = {
+        "openapi": "3.0.3", "info": {"title": "Bodies", "version": "1"}, "servers": [{"url": "https://b.example"}],
+        "paths": {
+            "/token": {"post": {"operationId": "token", "responses": ok, "requestBody": {"content": {
+                "application/x-www-form-urlencoded": {"schema": form_schema, "encoding": {
+                    "filter": {"style": "deepObject", "explode": True}, "ids": {"style": "form", "explode": False}}}}}}},
+            "/files": {"post": {"operationId": "upload", "responses": ok, "requestBody": {"content": {
+                "multipart/form-data": {"schema": upload_schema}}}}},
+            "/both": {"post": {"operationId": "both", "responses": ok, "requestBody": {"content": {
+                "multipart/form-data": {"schema": upload_schema},
+                "application/json": {"schema": {"type": "object", "properties": {"x": {"type": "string"}}}}}}}},
+            "/files/{id}/content": {"put": {"operationId": "put_content", "responses": ok, "requestBody": {
+                "required": True, "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+                "parameters": [{"name": "id", "in": "path", "required": True, "style": "matrix",
+                                "schema": {"type": "string"}}]}},
+            "/notes/{id}": {"put": {"operationId": "put_note", "responses": ok, "requestBody": {
+                "content": {"text/plain": {"schema": {"type": "string"}}}},
+                "parameters": [{"name": "id", "in": "path", "required": True, "style": "label",
+                                "schema": {"type": "string"}}]}},
+            "/search": {"get": {"operationId": "search", "responses": ok, "parameters": [
+                {"name": "StartTime<", "in": "query", "schema": {"type": "string"}},
+                {"name": "StartTime>", "in": "query", "schema": {"type": "string"}},
+                {"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "filter", "in": "query", "style": "deepObject", "schema": {"type": "object"}},
+                {"name": "ids", "in": "query", "style": "pipeDelimited", "schema": {"type": "array",
+                                                                                   "items": {"type": "integer"}}},
+                {"name": "words", "in": "query", "style": "spaceDelimited", "explode": True,
+                 "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                {"name": "X-Trace", "in": "header", "schema": {"type": "string"}}]}},
+        },
+    }
+    source = tmp_path / "bodies.json"
+    source.write_text(json.dumps(document))
+    result = import_openapi(source)
+    methods = result.spec["resources"]
+    token = methods["token"]["methods"]["token"]
+    assert token["request_format"] == "form"
+    assert token["params"]["filter"]["style"] == "deepObject" and token["params"]["filter"]["explode"] is True
+    assert (token["params"]["ids"]["style"], token["params"]["ids"]["explode"]) == ("form", False)
+    upload = methods["files"]["methods"]["upload"]
+    assert upload["request_format"] == "multipart"
+    assert upload["params"]["file"]["schema"] == {"type": "string", "format": "binary"}
+    assert "request_format" not in methods["both"]["methods"]["both"]  # JSON wins
+    put = methods["files"]["methods"]["put_content"]
+    assert (put["request_format"], put["content_type"], put["http"]) == ("binary", "image/png",
+                                                                       "PUT /files/;id={id}/content")
+    assert put["params"]["body"] == {"in": "body", "root": True, "required": True,
+                                     "schema": {"type": "string", "format": "binary"}}
+    note = methods["notes"]["methods"]["put_note"]
+    assert (note["request_format"], note["http"]) == ("text", "PUT /notes/.{id}")
+    search = methods["search"]["methods"]["search"]["params"]
+    assert search["session"]["in"] == "cookie" and search["X-Trace"]["in"] == "header"
+    assert search["filter"]["style"] == "deepObject" and search["ids"]["style"] == "pipeDelimited"
+    assert (search["words"]["style"], search["words"]["explode"]) == ("spaceDelimited", True)
+    assert [w.message for w in result.warnings if "envelope" not in w.message and "security" not in w.message] == []
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(dump(result.spec, "b.json"))
+    generate(spec_path, tmp_path / "out")
+    resource = (tmp_path / "out" / "python" / "bodies" / "resources" / "search.py").read_text()
+    assert "start_time_lt: str | Omit = omit" in resource and "start_time_gt: str | Omit = omit" in resource
+    assert "date: str | date | Omit = omit" in resource

@@ -109,14 +109,14 @@ def test_multipart_with_each_kind_of_file(sdk: Harness, server: ScriptedServer, 
         boundary,
         ('Content-Disposition: form-data; name="file"; filename="report.csv"\r\nContent-Type: text/csv', b"a,b\n1,2\n"),
         ('Content-Disposition: form-data; name="purpose"', b"fine-tune"),
-        ('Content-Disposition: form-data; name="attachments"; filename="attachments"\r\n'
-         "Content-Type: application/octet-stream", b"\x00\x01"),
+        (('Content-Disposition: form-data; name="attachments"; filename="attachments"\r\n'
+         "Content-Type: application/octet-stream"), b"\x00\x01"),
         ('Content-Disposition: form-data; name="attachments"; filename="report.csv"\r\nContent-Type: text/csv',
          b"a,b\n1,2\n"),
         ('Content-Disposition: form-data; name="attachments"; filename="notes.txt"\r\nContent-Type: text/x-custom',
          b"hi"),
-        ('Content-Disposition: form-data; name="attachments"; filename="blob"\r\n'
-         "Content-Type: application/octet-stream", b"zz"),
+        (('Content-Disposition: form-data; name="attachments"; filename="blob"\r\n'
+         "Content-Type: application/octet-stream"), b"zz"),
         ('Content-Disposition: form-data; name="metadata"\r\nContent-Type: application/json', b'{"city":"Oslo"}'),
         ('Content-Disposition: form-data; name="labels"', b"l1"),
         ('Content-Disposition: form-data; name="labels"', b"l2"),

@@ -10,7 +10,7 @@ from .. import naming
 from ..load import JsonPath
 from .documents import DOC_ONLY, VERBS, _list, pointer
 from .envelope import Envelope
-from .schemas import SCALAR_TYPES, _is_object
+from .schemas import SCALAR_TYPES
 from .security import Security
 
 VERSION = re.compile(r"^v[0-9]+([.][0-9]+)?((alpha|beta)[0-9]*)?$")
@@ -113,8 +113,10 @@ class Operations(Envelope, Security):
                 self.warn(path + (key,), f"'{key}' cannot be expressed; dropped")
         renames = {str(k): str(v) for k, v in self._mapping(override.get("params")).items()}
         params = self._params(operation, item, path)
-        params.update(self._body(operation, path, params))
+        body_params, body_keys = self._body(operation, path, params)
+        params.update(body_params)
         params = self._path_params(params, route, path)
+        route = self._styled_route(params, route)
         params, route = self._rename_params(params, renames, route, path, override.get("_key", ""))
         method: dict[str, Any] = {}
         summary = override.get("summary") or operation.get("summary")
@@ -126,6 +128,7 @@ class Operations(Envelope, Security):
             method["description"] = str(description).strip()
         if operation.get("deprecated") is True:
             method["deprecated"] = True
+        method.update(body_keys)
         if override.get("pagination") is True or isinstance(override.get("pagination"), dict):
             method["pagination"] = override["pagination"] if isinstance(override["pagination"], dict) else {}
         if params:
@@ -196,7 +199,7 @@ class Operations(Envelope, Security):
         return params
 
     def _param(self, name: str, where: str, param: dict[str, Any], path: JsonPath) -> dict[str, Any] | None:
-        if where not in ("path", "query", "header"):
+        if where not in ("path", "query", "header", "cookie"):
             self.warn(path, f"{where} parameter '{name}' cannot be expressed; dropped")
             return None
         if where == "header" and name.lower() in ("authorization", "content-type", "accept"):
@@ -208,12 +211,11 @@ class Operations(Envelope, Security):
             self.warn(path + ("content",), f"parameter '{name}' serialized as {media_type} is sent as a plain value")
             schema_node, schema_path = self._mapping(media).get("schema"), path + ("content", str(media_type), "schema")
         schema = self.schema(schema_node if schema_node is not None else {}, schema_path)
-        array_format = self._array_format(name, where, param, schema, path)
+        style = self._style(where, param, schema, path)
         out: dict[str, Any] = {"in": where}
         if param.get("required") is True and where != "path":
             out["required"] = True
-        if array_format:
-            out["array_format"] = array_format
+        out.update(style)
         description = param.get("description") or schema.pop("description", None)
         if description:
             out["description"] = str(description).strip()
@@ -223,57 +225,93 @@ class Operations(Envelope, Security):
         out["schema"] = schema
         return out
 
-    def _array_format(self, name: str, where: str, param: dict[str, Any], schema: dict[str, Any],
-                      path: JsonPath) -> str | None:
-        """'comma' for a query array of style form that is not exploded (ids=a,b); None for the default, one entry
-        per item (ids=a&ids=b). A style the spec format cannot say is a warning."""
-        style = param.get("style", "form" if where == "query" else "simple")
+    def _style(self, where: str, param: dict[str, Any], schema: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+        """The spec's keys for a parameter's `style`/`explode`: a query array of style form, not exploded, is
+        `array_format: comma` (ids=a,b); other query styles are `style` (and `explode` where it is not the
+        style's default); path styles `label`/`matrix` are written into the path (see _styled_route)."""
+        style = param.get("style", {"query": "form", "cookie": "form", "path": "simple"}.get(where, "simple"))
         explode = param.get("explode", style == "form")
         for key in ("allowReserved", "allowEmptyValue"):
             if param.get(key):
                 self.warn(path + (key,), f"'{key}' cannot be expressed; dropped")
-        if (where == "query" and style != "form") or (where != "query" and style != "simple"):
-            self.warn(path + ("style",), f"parameter style '{style}' cannot be expressed; sent as style "
-                      f"{'form' if where == 'query' else 'simple'}", "param-style")
-        elif where == "query" and _is_object(schema):
-            self.warn(path, f"object query parameter '{name}' cannot be expressed exactly; sent as its string form",
-                      "param-style")
-        elif where == "query" and explode is False and self._is_array(schema):
-            return "comma"
-        return None
-
-    def _body(self, operation: dict[str, Any], path: JsonPath, taken: dict[str, Any]) -> dict[str, Any]:
-        if "requestBody" not in operation:
+        if where == "query":
+            if style == "form" and explode is False and self._is_array(schema):
+                return {"array_format": "comma"}
+            if style in ("spaceDelimited", "pipeDelimited", "deepObject") or (style == "form" and explode is False):
+                return {"style": style} | ({"explode": bool(explode)} if explode != (style == "form") else {})
+            if style != "form":
+                self.warn(path + ("style",), f"query parameter style '{style}' is not an OpenAPI query style; "
+                          "sent as style form", "param-style")
             return {}
+        if where == "path" and style in ("label", "matrix"):
+            return {"_path_style": style}
+        return {}
+
+    def _styled_route(self, params: dict[str, Any], route: str) -> str:
+        """Path parameters of style `label` (`/{id}` -> `/.{id}`) and `matrix` (`/;id={id}`): the prefix is
+        literal text of the path, the value is encoded into it as for any path parameter."""
+        for name, param in params.items():
+            style = param.pop("_path_style", None)
+            if style == "label":
+                route = route.replace("{" + name + "}", ".{" + name + "}")
+            elif style == "matrix":
+                route = route.replace("{" + name + "}", ";" + name + "={" + name + "}")
+        return route
+
+    def _body(self, operation: dict[str, Any], path: JsonPath,
+              taken: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The body's parameters, and the method keys that say how it is sent (`request_format`, `content_type`).
+        Of several media types JSON wins, then a form, multipart, text, and any other type as binary; the others
+        stay reachable through `extra_body`/`extra_headers` only, so they are noted (not a failure)."""
+        if "requestBody" not in operation:
+            return {}, {}
         body, body_path = self._deref(operation["requestBody"], path + ("requestBody",))
         content = self._mapping(self._mapping(body).get("content"))
-        media = self._json_media(content)
-        if media is None:
-            kinds = ", ".join(content) or "no content"
-            self.warn(body_path, f"request body ({kinds}) is not JSON and cannot be expressed; dropped")
-            return {}
-        media_type, media_node = media
-        for other in content:
-            if other != media_type:
-                self.warn(body_path + ("content", other), f"request body as {other} cannot be expressed; only JSON "
-                          "is sent")
+        if not content:
+            self.warn(body_path, "request body has no content; dropped")
+            return {}, {}
+        media_type, media_node = self._json_media(content) or _preferred_media(content)
+        request_format, content_type = _request_format(media_type)
         media_path = body_path + ("content", media_type)
         required = self._mapping(body).get("required") is True
-        schema = self.schema(self._mapping(media_node).get("schema", {}), media_path + ("schema",))
-        fields = self._body_fields(schema, taken)
-        if fields is None:
+        media = self._mapping(media_node)
+        keys: dict[str, Any] = {}
+        if request_format != "json":
+            keys["request_format"] = request_format
+        if content_type:
+            keys["content_type"] = content_type
+        if request_format in ("binary", "text"):
+            schema = {"type": "string"} if request_format == "text" else {"type": "string", "format": "binary"}
             param: dict[str, Any] = {"in": "body", "root": True}
             if required:
                 param["required"] = True
             description = self._mapping(body).get("description")
             if description:
                 param["description"] = str(description).strip()
-            example = _first_example(self._mapping(media_node))
+            param["schema"] = schema
+            return {"body": param}, keys
+        schema = self.schema(media.get("schema", {}), media_path + ("schema",))
+        fields = self._body_fields(schema, taken)
+        if fields is None and request_format in ("form", "multipart"):
+            self.warn(media_path + ("schema",), f"a {media_type} body that is not an object with properties cannot "
+                      "be expressed; sent as JSON", "body-format")
+            keys = {}
+        if fields is None:
+            param = {"in": "body", "root": True}
+            if required:
+                param["required"] = True
+            description = self._mapping(body).get("description")
+            if description:
+                param["description"] = str(description).strip()
+            example = _first_example(media)
             if example is not _NONE:
                 param["example"] = example
             param["schema"] = schema
-            return {"body": param}
-        return {name: self._body_param(prop, name in fields[1] and required) for name, prop in fields[0].items()}
+            return {"body": param}, keys
+        encoding = self._mapping(media.get("encoding")) if request_format in ("form", "multipart") else {}
+        return {name: self._body_param(prop, name in fields[1] and required,
+                                       _encoding_style(self._mapping(encoding.get(name))))
+                for name, prop in fields[0].items()}, keys
 
     def _body_fields(self, schema: dict[str, Any], taken: dict[str, Any]) -> tuple[dict[str, Any], set[str]] | None:
         """An object body becomes one parameter per property, unless a name is taken or the body may be null."""
@@ -298,10 +336,11 @@ class Operations(Envelope, Security):
         return properties, set(resolved.get("required") or [])
 
     @staticmethod
-    def _body_param(prop: dict[str, Any], required: bool) -> dict[str, Any]:
+    def _body_param(prop: dict[str, Any], required: bool, style: dict[str, Any] | None = None) -> dict[str, Any]:
         param: dict[str, Any] = {"in": "body"}
         if required:
             param["required"] = True
+        param.update(style or {})
         schema = dict(prop)
         description = schema.pop("description", None) if "$ref" not in schema else schema.get("description")
         if description:
@@ -346,6 +385,45 @@ class Operations(Envelope, Security):
 
 
 _NONE = object()
+# Media types of request bodies in the order they are preferred when a body offers several (JSON first).
+_BODY_PREFERENCE = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
+
+
+def _encoding_style(encoding: dict[str, Any]) -> dict[str, Any]:
+    """A form or multipart field's `style`/`explode` from its OpenAPI `encoding` entry; {} for the default (form,
+    exploded). Its `contentType` and `headers` are left to the SDK's defaults (a file's type from its name)."""
+    style = encoding.get("style", "form")
+    explode = encoding.get("explode", style == "form")
+    if style not in ("form", "spaceDelimited", "pipeDelimited", "deepObject"):
+        return {}
+    if style == "form" and explode is not False:
+        return {}
+    return {"style": style} | ({"explode": bool(explode)} if explode != (style == "form") else {})
+
+
+def _preferred_media(content: dict[str, Any]) -> tuple[str, Any]:
+    bases = {str(media_type).split(";")[0].strip().lower(): str(media_type) for media_type in content}
+    for preferred in _BODY_PREFERENCE:
+        if preferred in bases:
+            return bases[preferred], content[bases[preferred]]
+    first = next(iter(content))
+    return str(first), content[first]
+
+
+def _request_format(media_type: str) -> tuple[str, str]:
+    """The spec's `request_format` and `content_type` (binary only, when not the default) of a media type."""
+    base = media_type.split(";")[0].strip().lower()
+    if base == "application/json" or base.endswith("+json") or base == "*/*":
+        return "json", ""
+    if base == "application/x-www-form-urlencoded":
+        return "form", ""
+    if base.startswith("multipart/"):
+        return "multipart", ""
+    if base == "text/plain":
+        return "text", ""
+    if base in ("application/octet-stream", "") or "*" in base:
+        return "binary", ""
+    return "binary", base
 
 
 def _first_example(node: dict[str, Any]) -> Any:
