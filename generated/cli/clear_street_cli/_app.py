@@ -38,8 +38,8 @@ class Option:
     flag: str
     name: str  # the SDK method's keyword argument
     wire_name: str
-    kind: str  # str | int | float | bool | choice | json
-    location: str  # path | query | header | body
+    kind: str  # str | int | float | bool | choice | json | file | files (a file to upload; files: repeatable)
+    location: str  # path | query | header | cookie | body
     required: bool
     help: str
     choices: tuple[str, ...] = ()
@@ -127,11 +127,22 @@ def _command(group: Group, command: Command) -> click.Command:
 def _option(option: Option) -> click.Option:
     scalars = {"int": click.INT, "float": click.FLOAT, "bool": click.BOOL}
     kind = click.Choice(option.choices) if option.kind == "choice" else scalars.get(option.kind, click.STRING)
-    help_text = option.help + (" (JSON, @FILE or -)" if option.kind == "json" else "")
+    suffix = {
+        "json": " (JSON, @FILE or -)",
+        "file": " (a file: PATH, @PATH or - for stdin)",
+        "files": " (a file: PATH, @PATH or - for stdin; repeat for several)",
+    }.get(option.kind, "")
+    help_text = option.help + suffix
     # Body options may also come from --body, so their presence is checked after parsing.
     required = option.required and option.location != "body"
     # A private destination, so a parameter named like a global option (api_key) cannot shadow it.
-    return click.Option([option.flag, "param_" + option.name], type=kind, required=required, help=help_text or None)
+    return click.Option(
+        [option.flag, "param_" + option.name],
+        type=kind,
+        required=required,
+        help=help_text or None,
+        multiple=option.kind == "files",
+    )
 
 
 def _run(group: Group, command: Command, values: dict[str, Any]) -> None:
@@ -169,6 +180,10 @@ def _arguments(command: Command, values: dict[str, Any], body: Any) -> dict[str,
             value = from_body.pop(option.wire_name)
         elif value is not None and option.kind == "json":
             value = _read_json(value, option.flag)
+        elif value is not None and option.kind == "file":
+            value = _file(value, option.flag)
+        elif option.kind == "files":
+            value = [_file(item, option.flag) for item in value] if value else None
         if value is None:
             if option.required:
                 raise click.UsageError(
@@ -185,6 +200,18 @@ def _resource(client: Any, path: tuple[str, ...]) -> Any:
     for attribute in path:
         client = getattr(client, attribute)
     return client
+
+
+def _file(text: str, flag: str) -> Any:
+    """A file to upload, as the SDK takes it: a path (`PATH` or `@PATH`), or standard input's bytes for `-`."""
+    import pathlib
+
+    if text == "-":
+        return sys.stdin.buffer.read()
+    path = pathlib.Path(text.removeprefix("@"))
+    if not path.is_file():
+        raise click.BadParameter(f"no such file: {path}", param_hint=flag)
+    return path
 
 
 def _read_json(text: str | None, flag: str) -> Any:

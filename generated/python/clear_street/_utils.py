@@ -10,6 +10,7 @@ from urllib.parse import quote, quote_plus
 
 import pydantic
 
+from ._encoding import Styled
 from ._types import Omit
 
 __all__ = [
@@ -82,7 +83,9 @@ def to_query(params: Mapping[str, object]) -> str:
         if isinstance(value, Omit) or value is None:
             continue
         name = _encode(key) + "="
-        if isinstance(value, CommaSeparated):
+        if isinstance(value, Styled):  # a `style` other than repeated keys (deepObject, pipeDelimited, ...)
+            entries += value.entries(key)
+        elif isinstance(value, CommaSeparated):
             if value.items:  # no items: left out, as an empty repeated array is
                 entries.append(name + ",".join(_encode(item) for item in value.items))
         elif isinstance(value, (list, tuple)):

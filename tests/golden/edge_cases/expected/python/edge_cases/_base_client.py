@@ -23,6 +23,7 @@ from ._exceptions import (
     APITimeoutError,
     make_status_error,
 )
+from ._files import EncodedBody
 from ._transport import Reply, Urllib3Transport, env_proxy
 from ._types import Headers, Omit, Query, Timeout, omit
 from ._utils import header_value, materialize, to_json, to_query
@@ -185,8 +186,8 @@ class BaseClient:
         for name, value in (headers or {}).items():
             if not isinstance(value, Omit) and value is not None:
                 merged[name] = header_value(value)
-        if not isinstance(body, Omit):
-            merged["Content-Type"] = "application/json"
+        if not isinstance(body, Omit):  # an EncodedBody (form, multipart, binary, text) carries its own media type
+            merged["Content-Type"] = body.content_type if isinstance(body, EncodedBody) else "application/json"
         if extra_headers:
             merged.update(extra_headers)
         # One idempotency key per logical call, the same on each retry; a key the caller passed in wins.
@@ -209,7 +210,11 @@ class BaseClient:
         """What goes on the wire, the same on every attempt and every transport: the query is encoded here."""
         query = to_query(options.query)  # encoded by to_query itself: urlencode would encode the commas of ids=a,b
         target = options.path + "?" + query if query else options.path
-        content = None if isinstance(options.body, Omit) else _json_bytes(options.body)
+        body = options.body
+        if isinstance(body, EncodedBody):  # form, multipart, binary, text: encoded once, when the method was called
+            content: bytes | None = body.content
+        else:
+            content = None if isinstance(body, Omit) else _json_bytes(body)
         timeout = self.timeout if isinstance(options.timeout, Omit) else options.timeout
         if not isinstance(timeout, httpx.Timeout):
             timeout = httpx.Timeout(timeout)
