@@ -13,6 +13,7 @@ from .envelope import Envelope
 from .schemas import SCALAR_TYPES
 from .security import Security
 
+_MEDIA_TYPE = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
 VERSION = re.compile(r"^v[0-9]+([.][0-9]+)?((alpha|beta)[0-9]*)?$")
 
 
@@ -421,7 +422,7 @@ def _request_format(media_type: str) -> tuple[str, str]:
         return "multipart", ""
     if base == "text/plain":
         return "text", ""
-    if base in ("application/octet-stream", "") or "*" in base:
+    if base == "application/octet-stream" or "*" in base or not _MEDIA_TYPE.match(base):
         return "binary", ""
     return "binary", base
 
