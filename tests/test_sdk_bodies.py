@@ -226,3 +226,34 @@ def test_parameter_names(bodies_sdk: Any) -> None:
     parameters = inspect.signature(bodies_sdk.Bodies(api_key="k").reports.search).parameters
     assert {"date", "type", "filter", "class_", "start_time_lt", "start_time_gt"} <= set(parameters)
     assert "date_" not in parameters and "class" not in parameters
+
+
+def test_cli_uploads_files_given_as_paths(bodies_sdk: Any, server: ScriptedServer, tmp_path: Path) -> None:
+    """The CLI's file options: `--file @PATH` or `--file PATH`, repeated for an array of files; a missing file is
+    a usage error, not a traceback."""
+    from click.testing import CliRunner
+
+    sys.path.insert(0, str(Path(bodies_sdk.__file__).parents[2] / "cli"))
+    app = importlib.import_module("bodies_cli._app")
+    root = app.build(app.load_groups())
+    server.reply(Reply(200, UPLOAD))
+    (tmp_path / "a.txt").write_bytes(b"AAA")
+    (tmp_path / "b.bin").write_bytes(b"BBB")
+    common = ["uploads", "upload-file", "--api-key", "k", "--base-url", server.url]
+
+    result = CliRunner().invoke(root, [*common, "--file", f"@{tmp_path / 'a.txt'}", "--purpose", "p",
+                                       "--attachments", str(tmp_path / "b.bin"), "--attachments",
+                                       str(tmp_path / "a.txt")])
+
+    assert result.exit_code == 0, result.output
+    seen = server.seen[-1]
+    assert seen.body == multipart(
+        boundary_of(seen.headers["content-type"]),
+        ('Content-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain', b"AAA"),
+        ('Content-Disposition: form-data; name="purpose"', b"p"),
+        ('Content-Disposition: form-data; name="attachments"; filename="b.bin"\r\n'
+         "Content-Type: application/octet-stream", b"BBB"),
+        ('Content-Disposition: form-data; name="attachments"; filename="a.txt"\r\nContent-Type: text/plain', b"AAA"),
+    )
+    missing = CliRunner().invoke(root, [*common, "--file", str(tmp_path / "nope"), "--purpose", "p"])
+    assert missing.exit_code == 2 and "no such file" in missing.output
