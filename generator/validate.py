@@ -626,8 +626,9 @@ class _Semantics:
                 self.error(path, "unused-path-param", f"path parameter '{name}' does not appear in the path", key=True)
             if param.get("required") is False:
                 self.error(path + ("required",), "optional-path-param", "path parameters are always required")
-            if not self._is_scalar(param["schema"]):
-                self.error(path + ("schema",), "bad-path-param", "path parameters must be strings, numbers or booleans")
+            if not self._is_path_value(param["schema"]):
+                self.error(path + ("schema",), "bad-path-param", "path parameters must be strings, numbers or "
+                           "booleans, or arrays or objects of them")
         if where == "body" and verb == "GET":
             self.error(path + ("in",), "body-on-get", "GET requests cannot carry body parameters; use 'in: query'")
         if param.get("root") and where != "body":
@@ -653,6 +654,17 @@ class _Semantics:
         target = self._target(schema)
         return target is None or target.get("type") in SCALAR_TYPES or (
             target.get("type") is None and bool(target.get("enum")))
+
+    def _is_path_value(self, schema: dict[str, Any]) -> bool:
+        """A scalar, an array of scalars (`a,b`) or an object of scalars (`k,v,k2,v2`): OpenAPI's `simple` style."""
+        if self._is_scalar(schema):
+            return True
+        target = self._target(schema) or {}
+        if target.get("type") == "array":
+            return isinstance(target.get("items"), dict) and self._is_scalar(target["items"])
+        properties = target.get("properties")
+        return target.get("type") == "object" and isinstance(properties, dict) and bool(properties) and all(
+            isinstance(p, dict) and self._is_scalar(p) for p in properties.values())
 
     def _is_array(self, schema: dict[str, Any]) -> bool:
         target = self._target(schema)

@@ -366,6 +366,9 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
                 "content": {"text/plain": {"schema": {"type": "string"}}}},
                 "parameters": [{"name": "id", "in": "path", "required": True, "style": "label",
                                 "schema": {"type": "string"}}]}},
+            "/cells/{ids}": {"get": {"operationId": "cells", "responses": ok, "parameters": [
+                {"name": "ids", "in": "path", "required": True, "schema": {"type": "array",
+                                                                           "items": {"type": "integer"}}}]}},
             "/search": {"get": {"operationId": "search", "responses": ok, "parameters": [
                 {"name": "StartTime<", "in": "query", "schema": {"type": "string"}},
                 {"name": "StartTime>", "in": "query", "schema": {"type": "string"}},
@@ -398,6 +401,7 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
                                      "schema": {"type": "string", "format": "binary"}}
     note = methods["notes"]["methods"]["put_note"]
     assert (note["request_format"], note["http"]) == ("text", "PUT /notes/.{id}")
+    assert methods["cells"]["methods"]["cells"]["params"]["ids"]["schema"]["type"] == "array"
     search = methods["search"]["methods"]["search"]["params"]
     assert search["session"]["in"] == "cookie" and search["X-Trace"]["in"] == "header"
     assert search["filter"]["style"] == "deepObject" and search["ids"]["style"] == "pipeDelimited"

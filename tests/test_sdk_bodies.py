@@ -257,3 +257,12 @@ def test_cli_uploads_files_given_as_paths(bodies_sdk: Any, server: ScriptedServe
     )
     missing = CliRunner().invoke(root, [*common, "--file", str(tmp_path / "nope"), "--purpose", "p"])
     assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_array_and_object_path_parameters(sdk: Harness, server: ScriptedServer) -> None:
+    server.reply(Reply(200, {"request_id": "r", "data": ["x"]}))
+
+    cells = sdk.run(sdk.client().reports.get_cells({"row": 1, "col": "a/b,c"}, ids=(i for i in [1, 2])))
+
+    assert cells.data == ["x"]
+    assert server.seen[-1].path == "/reports/1,2/cells/;at=row,1,col,a%2Fb%2Cc"

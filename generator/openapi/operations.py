@@ -150,9 +150,9 @@ class Operations(Envelope, Security):
             if param["in"] == "path" and name not in placeholders:
                 self.warn(path, f"path parameter '{name}' does not appear in the path; dropped", "path-param")
                 del params[name]
-            elif param["in"] == "path" and not self._scalar(param["schema"]):
-                self.warn(path, f"path parameter '{name}' is not a string, number or boolean; imported as a string",
-                          "path-param")
+            elif param["in"] == "path" and not self._path_value(param["schema"]):
+                self.warn(path, f"path parameter '{name}' is not a string, number or boolean, nor an array or "
+                          "object of them; imported as a string", "path-param")
                 param["schema"] = {"type": "string"}
         return params
 
@@ -161,6 +161,17 @@ class Operations(Envelope, Security):
         if "allOf" in schema or "properties" in schema:
             return False
         return schema.get("type") in SCALAR_TYPES or ("enum" in schema and "type" not in schema)
+
+    def _path_value(self, schema: dict[str, Any]) -> bool:
+        """What a path parameter can be (simple style): a scalar, an array of scalars, an object of scalars."""
+        if self._scalar(schema):
+            return True
+        resolved = self._referenced(schema)
+        if resolved.get("type") == "array":
+            return isinstance(resolved.get("items"), dict) and self._scalar(resolved["items"])
+        properties = resolved.get("properties")
+        return resolved.get("type") == "object" and "allOf" not in resolved and isinstance(properties, dict) and \
+            bool(properties) and all(isinstance(p, dict) and self._scalar(p) for p in properties.values())
 
     def _is_array(self, schema: dict[str, Any]) -> bool:
         kind = self._referenced(schema).get("type")
