@@ -36,6 +36,11 @@ def path_param(name: str, value: object) -> str:
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)
     if _UNRESERVED.fullmatch(text):  # ids and numbers, most of the time: nothing to encode or check
         return text
+    if isinstance(value, Mapping) or _is_array(value):  # OpenAPI's simple style: a,b and k,v,k2,v2
+        items = [part for pair in value.items() for part in pair] if isinstance(value, Mapping) else list(value)
+        if not items:
+            raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+        return ",".join(quote(_text(item), safe="") for item in items)
     if text == "":
         raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
     if text in (".", ".."):

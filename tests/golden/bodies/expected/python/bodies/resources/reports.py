@@ -10,6 +10,9 @@ from .._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_respo
 from .._encoding import cookie_header as _cookie_header
 from .._encoding import styled as _styled
 from .._types import Headers, Omit, Query, Timeout, omit
+from .._utils import path_param as _path_param
+from ..types.report_get_cells_params import ReportGetCellsParamsAtParam
+from ..types.report_get_cells_response import ReportGetCellsResponse
 from ..types.report_search_params import ReportSearchParamsFilterParam, ReportSearchParamsPointParam
 from ..types.report_search_response import ReportSearchResponse
 
@@ -69,6 +72,25 @@ class ReportsResource(SyncAPIResource):
             timeout=timeout,
         )
 
+    def get_cells(
+        self,
+        at: ReportGetCellsParamsAtParam,
+        *,
+        ids: Iterable[int],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> ReportGetCellsResponse:
+        """Get Cells (array and object path parameters, matrix style)"""
+        return self._client.request(
+            ReportGetCellsResponse,
+            "GET",
+            "/reports/" + _path_param("ids", ids) + "/cells/;at=" + _path_param("at", at),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class ReportsResourceWithRawResponse:
     """`ReportsResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -76,6 +98,7 @@ class ReportsResourceWithRawResponse:
     def __init__(self, resource: ReportsResource) -> None:
         self._resource = resource
         self.search = to_raw_response_wrapper(resource.search)
+        self.get_cells = to_raw_response_wrapper(resource.get_cells)
 
 
 class AsyncReportsResource(AsyncAPIResource):
@@ -126,6 +149,25 @@ class AsyncReportsResource(AsyncAPIResource):
             timeout=timeout,
         )
 
+    async def get_cells(
+        self,
+        at: ReportGetCellsParamsAtParam,
+        *,
+        ids: Iterable[int],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> ReportGetCellsResponse:
+        """Get Cells (array and object path parameters, matrix style)"""
+        return await self._client.request(
+            ReportGetCellsResponse,
+            "GET",
+            "/reports/" + _path_param("ids", ids) + "/cells/;at=" + _path_param("at", at),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class AsyncReportsResourceWithRawResponse:
     """`AsyncReportsResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -133,3 +175,4 @@ class AsyncReportsResourceWithRawResponse:
     def __init__(self, resource: AsyncReportsResource) -> None:
         self._resource = resource
         self.search = async_to_raw_response_wrapper(resource.search)
+        self.get_cells = async_to_raw_response_wrapper(resource.get_cells)

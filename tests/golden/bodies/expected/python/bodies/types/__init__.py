@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from .address import Address
     from .address_param import AddressParam
     from .base_response import BaseResponse
+    from .report_get_cells_params import ReportGetCellsParams, ReportGetCellsParamsAtParam
+    from .report_get_cells_response import ReportGetCellsResponse
     from .report_search_params import (
         ReportSearchParams,
         ReportSearchParamsFilterParam,
@@ -35,6 +37,9 @@ __all__ = [
     "Address",
     "AddressParam",
     "BaseResponse",
+    "ReportGetCellsParams",
+    "ReportGetCellsParamsAtParam",
+    "ReportGetCellsResponse",
     "ReportSearchParams",
     "ReportSearchParamsFilterParam",
     "ReportSearchParamsFilterParamOwnerParam",
@@ -57,6 +62,9 @@ _MODULES = """
 Address .address
 AddressParam .address_param
 BaseResponse .base_response
+ReportGetCellsParams .report_get_cells_params
+ReportGetCellsParamsAtParam .report_get_cells_params
+ReportGetCellsResponse .report_get_cells_response
 ReportSearchParams .report_search_params
 ReportSearchParamsFilterParam .report_search_params
 ReportSearchParamsFilterParamOwnerParam .report_search_params
