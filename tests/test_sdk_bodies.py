@@ -266,3 +266,12 @@ def test_array_and_object_path_parameters(sdk: Harness, server: ScriptedServer) 
 
     assert cells.data == ["x"]
     assert server.seen[-1].path == "/reports/1,2/cells/;at=row,1,col,a%2Fb%2Cc"
+
+
+def test_an_optional_text_body_left_out_sends_no_body(sdk: Harness, server: ScriptedServer) -> None:
+    server.reply(Reply(204, b""))
+
+    sdk.run(sdk.client().uploads.put_note("f1"))
+
+    seen = server.seen[-1]
+    assert seen.body == b"" and "content-type" not in seen.headers

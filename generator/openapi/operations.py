@@ -278,6 +278,9 @@ class Operations(Envelope, Security):
         if "requestBody" not in operation:
             return {}, {}
         body, body_path = self._deref(operation["requestBody"], path + ("requestBody",))
+        if path[-1] == "get":
+            self.warn(body_path, "a GET request cannot carry a body; dropped", "body-on-get")
+            return {}, {}
         content = self._mapping(self._mapping(body).get("content"))
         if not content:
             self.warn(body_path, "request body has no content; dropped")
