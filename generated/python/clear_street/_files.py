@@ -94,8 +94,11 @@ def multipart_body(
     return EncodedBody(request.read(), request.headers["Content-Type"])
 
 
-def binary_body(value: BinaryTypes, content_type: str) -> EncodedBody:
-    """A whole body of bytes: given as bytes, a path, an open binary file or an iterable of chunks."""
+def binary_body(value: BinaryTypes | Omit, content_type: str) -> EncodedBody | Omit:
+    """A whole body of bytes: given as bytes, a path, an open binary file or an iterable of chunks; an optional
+    body left out is no body at all."""
+    if isinstance(value, Omit):
+        return value
     if isinstance(value, (bytes, bytearray, memoryview)):
         return EncodedBody(bytes(value), content_type)
     if isinstance(value, os.PathLike):
@@ -106,8 +109,10 @@ def binary_body(value: BinaryTypes, content_type: str) -> EncodedBody:
     return EncodedBody(b"".join(bytes(chunk) for chunk in value), content_type)
 
 
-def text_body(value: str) -> EncodedBody:
-    """A `text/plain` body, UTF-8."""
+def text_body(value: str | Omit) -> EncodedBody | Omit:
+    """A `text/plain` body, UTF-8; an optional body left out is no body at all."""
+    if isinstance(value, Omit):
+        return value
     return EncodedBody(value.encode("utf-8"), "text/plain; charset=utf-8")
 
 

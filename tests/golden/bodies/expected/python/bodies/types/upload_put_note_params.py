@@ -11,4 +11,4 @@ class UploadPutNoteParams(TypedDict, total=False):
 
     file_id: Required[str]
 
-    note: Required[str]
+    note: str
