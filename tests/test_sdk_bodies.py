@@ -275,3 +275,12 @@ def test_an_optional_text_body_left_out_sends_no_body(sdk: Harness, server: Scri
 
     seen = server.seen[-1]
     assert seen.body == b"" and "content-type" not in seen.headers
+
+
+def test_header_and_path_values_in_simple_style(bodies_sdk: Any) -> None:
+    utils = importlib.import_module("bodies._utils")
+    assert utils.header_value({"a": 1, "b": True}) == "a,1,b,true"
+    assert utils.header_value(["x", "y"]) == "x,y"
+    assert utils.path_param("ids", ["a b", "c"]) == "a%20b,c"
+    with pytest.raises(ValueError, match="non-empty"):
+        utils.path_param("ids", [])
