@@ -110,7 +110,10 @@ def materialize(query: dict[str, object]) -> dict[str, object]:
 
 
 def header_value(value: object) -> str:
-    """A header parameter's text: an array as its items joined by commas (OpenAPI's `simple` style)."""
+    """A header parameter's text: an array as its items joined by commas, an object as `k,v,k2,v2` (OpenAPI's
+    `simple` style)."""
+    if isinstance(value, Mapping):
+        return ",".join(_text(part) for pair in value.items() for part in pair)
     if _is_array(value):
         return ",".join(_text(item) for item in value)
     return _text(value)
