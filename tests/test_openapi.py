@@ -345,6 +345,7 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
         "grant_type": {"type": "string"}, "filter": {"type": "object", "properties": {"a": {"type": "string"}}},
         "ids": {"type": "array", "items": {"type": "integer"}}}}
     upload_schema = {"type": "object", "properties": {"file": {"type": "string", "format": "binary"},
+                                                      "image": {"type": "string", "contentMediaType": "image/png"},
                                                       "purpose": {"type": "string"}}}
     ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}}
     document = {
@@ -393,6 +394,7 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
     upload = methods["files"]["methods"]["upload"]
     assert upload["request_format"] == "multipart"
     assert upload["params"]["file"]["schema"] == {"type": "string", "format": "binary"}
+    assert upload["params"]["image"]["schema"] == {"type": "string", "format": "binary"}  # 3.1: contentMediaType
     assert "request_format" not in methods["both"]["methods"]["both"]  # JSON wins
     put = methods["files"]["methods"]["put_content"]
     assert (put["request_format"], put["content_type"], put["http"]) == ("binary", "image/png",

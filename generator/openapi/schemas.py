@@ -99,6 +99,8 @@ class Schemas(Context):
                 out[key] = value
             else:
                 self.warn(path + (key,), f"'{key}' has a value of the wrong type; dropped", "bad-schema")
+        if "format" not in out and isinstance(node.get("contentMediaType"), str) and "contentEncoding" not in node:
+            out["format"] = "binary"  # 3.1's spelling of raw bytes (a file in a multipart body)
         return out
 
     def _ref_schema(self, node: dict[str, Any], path: JsonPath) -> dict[str, Any]:
