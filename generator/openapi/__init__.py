@@ -11,9 +11,13 @@ What maps to what:
   (the schema most responses are wrapped in) and each method's `response` (the typed `data`); an operation whose
   success responses have no body at all -> a method without `response` (it returns None).
 - Operations -> methods: `/v1/...` -> resource `v1`, the first tag -> a resource under it (`Instrument Data` ->
-  `instrument_data`), `operationId` -> the method name; path- and operation-level parameters -> `params` (a query
-  array of `style: form, explode: false` -> `array_format: comma`); a JSON object request body -> one `in: body`
-  parameter per property, any other body -> a `root` body parameter `body`.
+  `instrument_data`), `operationId` -> the method name; path- and operation-level parameters (path, query, header,
+  cookie) -> `params` (a query array of `style: form, explode: false` -> `array_format: comma`, other query styles
+  -> `style`/`explode`; path styles `label`/`matrix` written into the path); a JSON object request body -> one
+  `in: body` parameter per property, any other body -> a `root` body parameter `body`. Of several request media
+  types JSON wins; else `application/x-www-form-urlencoded` -> `request_format: form` and `multipart/form-data` ->
+  `multipart` (fields as parameters, `encoding` styles as `style`/`explode`), `text/plain` -> `text`, any other
+  type -> `binary` (with `content_type`).
 - An overrides file (`--config`) renames types, methods, resources and path/body parameters, moves methods into
   (sub-)resources and marks pagination ([OVERRIDES] below).
 

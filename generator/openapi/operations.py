@@ -206,7 +206,10 @@ class Operations(Envelope, Security):
         params: dict[str, Any] = {}
         for (name, where), (param, param_path) in found.items():
             converted = self._param(name, where, param, param_path)
-            if converted is not None:
+            if converted is not None and name in params:
+                self.warn(param_path, f"{where} parameter '{name}' has the name of the {params[name]['in']} "
+                          "parameter before it, and the spec names parameters by wire name; dropped", "param-name")
+            elif converted is not None:
                 params[name] = converted
         return params
 
