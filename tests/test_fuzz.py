@@ -116,7 +116,8 @@ def mutate(data: Any, draw: st.DrawFn) -> Any:
     elif kind == "swap":
         parent[key] = draw(VALUES)
     elif kind in ("ref", "self-ref"):
-        schemas = list((data.get("schemas") or {}) if isinstance(data, dict) else {})
+        found = data.get("schemas") if isinstance(data, dict) else None
+        schemas = [name for name in found if isinstance(name, str)] if isinstance(found, dict) else []
         names = schemas + ["Nope", "", "#/schemas/"]
         target = draw(st.sampled_from(names))
         if kind == "self-ref" and len(path) >= 2 and path[0] == "schemas":

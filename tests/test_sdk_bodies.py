@@ -251,8 +251,8 @@ def test_cli_uploads_files_given_as_paths(bodies_sdk: Any, server: ScriptedServe
         boundary_of(seen.headers["content-type"]),
         ('Content-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain', b"AAA"),
         ('Content-Disposition: form-data; name="purpose"', b"p"),
-        ('Content-Disposition: form-data; name="attachments"; filename="b.bin"\r\n'
-         "Content-Type: application/octet-stream", b"BBB"),
+        (('Content-Disposition: form-data; name="attachments"; filename="b.bin"\r\n'
+         "Content-Type: application/octet-stream"), b"BBB"),
         ('Content-Disposition: form-data; name="attachments"; filename="a.txt"\r\nContent-Type: text/plain', b"AAA"),
     )
     missing = CliRunner().invoke(root, [*common, "--file", str(tmp_path / "nope"), "--purpose", "p"])
