@@ -337,7 +337,7 @@ def test_wrong_version(tmp_path: Path) -> None:
 def test_bad_enum_value_with_did_you_mean(tmp_path: Path) -> None:
     text = mutate(("symbol: {in: path, schema: {type: string}}", "symbol: {in: paht, schema: {type: string}}"))
     assert diagnostics(tmp_path, text) == [
-        ("spec.yaml:31:24: error: 'paht' is not one of 'path', 'query', 'header', 'body'; did you mean 'path'? "
+        ("spec.yaml:31:24: error: 'paht' is not one of 'path', 'query', 'header', 'cookie', 'body'; did you mean 'path'? "
          "[bad-value]")
     ]
 
