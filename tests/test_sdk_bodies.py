@@ -284,3 +284,10 @@ def test_header_and_path_values_in_simple_style(bodies_sdk: Any) -> None:
     assert utils.path_param("ids", ["a b", "c"]) == "a%20b,c"
     with pytest.raises(ValueError, match="non-empty"):
         utils.path_param("ids", [])
+
+
+def test_multipart_with_every_field_left_out(bodies_sdk: Any) -> None:
+    files = importlib.import_module("bodies._files")
+    body = files.multipart_body({"file": bodies_sdk.omit, "purpose": None}, None, ("file",))
+    boundary = boundary_of(body.content_type)
+    assert body.content == f"--{boundary}--\r\n".encode()
