@@ -90,6 +90,9 @@ def multipart_body(
                 parts.append((key, (None, unquote(delimiter).join(values).encode(), None)))
         else:
             parts += [(name, part) for part in _value_parts(plain(value))]
+    if not parts:  # httpx sends no multipart body at all without parts; a form with no fields is still a form
+        boundary = os.urandom(16).hex()
+        return EncodedBody(f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}")
     request = httpx.Request("POST", "http://localhost/", files=parts)
     return EncodedBody(request.read(), request.headers["Content-Type"])
 
