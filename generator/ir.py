@@ -230,7 +230,8 @@ class Method:
             media = self.content_type or "application/octet-stream"
             return Code(f"_binary_body({root.name}, {py_str(media)})")
         if self.request_format == "text" and root is not None:
-            return Code(f"_text_body({root.name})")
+            media = f", {py_str(self.content_type)}" if self.content_type else ""
+            return Code(f"_text_body({root.name}{media})")
         fields = "{" + ", ".join(f"{py_str(p.wire_name)}: {p.name}" for p in self.located("body")) + "}"
         styled = [p for p in self.located("body") if p.style]
         args = [fields, "extra_body"]

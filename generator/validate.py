@@ -588,9 +588,9 @@ class _Semantics:
             if target is not None and target.get("type") != "string":
                 self.error(path + ("params", name, "schema"), "bad-request-format",
                            "the root parameter of a 'text' body must be a string (type: string)")
-        if "content_type" in method and request_format != "binary":
+        if "content_type" in method and request_format not in ("binary", "text"):
             self.error(path + ("content_type",), "bad-request-format",
-                       "'content_type' applies only to methods with 'request_format: binary'")
+                       "'content_type' applies only to methods with 'request_format: binary' or 'text'")
         for name, param in params.items():
             for key in ("style", "explode"):
                 if key not in param:

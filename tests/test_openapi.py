@@ -367,6 +367,8 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
                 "content": {"text/plain": {"schema": {"type": "string"}}}},
                 "parameters": [{"name": "id", "in": "path", "required": True, "style": "label",
                                 "schema": {"type": "string"}}]}},
+            "/tables": {"put": {"operationId": "put_table", "responses": ok, "requestBody": {
+                "content": {"text/csv": {"schema": {"type": "string"}}}}}},
             "/cells/{ids}": {"get": {"operationId": "cells", "responses": ok, "parameters": [
                 {"name": "ids", "in": "path", "required": True, "schema": {"type": "array",
                                                                            "items": {"type": "integer"}}}]}},
@@ -404,6 +406,8 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
     note = methods["notes"]["methods"]["put_note"]
     assert (note["request_format"], note["http"]) == ("text", "PUT /notes/.{id}")
     assert methods["cells"]["methods"]["cells"]["params"]["ids"]["schema"]["type"] == "array"
+    table = methods["tables"]["methods"]["put_table"]
+    assert (table["request_format"], table["content_type"]) == ("text", "text/csv")
     search = methods["search"]["methods"]["search"]["params"]
     assert search["session"]["in"] == "cookie" and search["X-Trace"]["in"] == "header"
     assert search["filter"]["style"] == "deepObject" and search["ids"]["style"] == "pipeDelimited"

@@ -291,3 +291,12 @@ def test_multipart_with_every_field_left_out(bodies_sdk: Any) -> None:
     body = files.multipart_body({"file": bodies_sdk.omit, "purpose": None}, None, ("file",))
     boundary = boundary_of(body.content_type)
     assert body.content == f"--{boundary}--\r\n".encode()
+
+
+def test_text_body_of_another_text_type(sdk: Harness, server: ScriptedServer) -> None:
+    server.reply(Reply(204, b""))
+
+    sdk.run(sdk.client().uploads.put_table("f1", table="a,b\n1,2\n"))
+
+    seen = server.seen[-1]
+    assert (seen.headers["content-type"], seen.body) == ("text/csv; charset=utf-8", b"a,b\n1,2\n")

@@ -429,7 +429,7 @@ def _preferred_media(content: dict[str, Any]) -> tuple[str, Any]:
 
 
 def _request_format(media_type: str) -> tuple[str, str]:
-    """The spec's `request_format` and `content_type` (binary only, when not the default) of a media type."""
+    """The spec's `request_format` and `content_type` (when not the format's default) of a media type."""
     base = media_type.split(";")[0].strip().lower()
     if base == "application/json" or base.endswith("+json") or base == "*/*":
         return "json", ""
@@ -439,6 +439,8 @@ def _request_format(media_type: str) -> tuple[str, str]:
         return "multipart", ""
     if base == "text/plain":
         return "text", ""
+    if base.startswith("text/") and _MEDIA_TYPE.match(base):
+        return "text", base
     if base == "application/octet-stream" or "*" in base or not _MEDIA_TYPE.match(base):
         return "binary", ""
     return "binary", base
