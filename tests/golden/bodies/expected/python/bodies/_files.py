@@ -112,11 +112,13 @@ def binary_body(value: BinaryTypes | Omit, content_type: str) -> EncodedBody | O
     return EncodedBody(b"".join(bytes(chunk) for chunk in value), content_type)
 
 
-def text_body(value: str | Omit) -> EncodedBody | Omit:
-    """A `text/plain` body, UTF-8; an optional body left out is no body at all."""
+def text_body(value: str | Omit, content_type: str = "text/plain") -> EncodedBody | Omit:
+    """A text body (`text/plain` unless the API says `text/csv`, ...), UTF-8; an optional body left out is no
+    body at all."""
     if isinstance(value, Omit):
         return value
-    return EncodedBody(value.encode("utf-8"), "text/plain; charset=utf-8")
+    media = content_type if ";" in content_type else content_type + "; charset=utf-8"
+    return EncodedBody(value.encode("utf-8"), media)
 
 
 def _file(field: str, value: object) -> tuple[str | None, bytes, str | None]:

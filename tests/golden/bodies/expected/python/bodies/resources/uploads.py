@@ -139,6 +139,26 @@ class UploadsResource(SyncAPIResource):
             timeout=timeout,
         )
 
+    def put_table(
+        self,
+        file_id: str,
+        *,
+        table: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> None:
+        """Put Table (text/csv)"""
+        return self._client.request(
+            None,
+            "PUT",
+            "/files/" + _path_param("file_id", file_id) + "/table",
+            body=_text_body(table, "text/csv"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class UploadsResourceWithRawResponse:
     """`UploadsResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -149,6 +169,7 @@ class UploadsResourceWithRawResponse:
         self.upload_file = to_raw_response_wrapper(resource.upload_file)
         self.put_content = to_raw_response_wrapper(resource.put_content)
         self.put_note = to_raw_response_wrapper(resource.put_note)
+        self.put_table = to_raw_response_wrapper(resource.put_table)
 
 
 class AsyncUploadsResource(AsyncAPIResource):
@@ -262,6 +283,26 @@ class AsyncUploadsResource(AsyncAPIResource):
             timeout=timeout,
         )
 
+    async def put_table(
+        self,
+        file_id: str,
+        *,
+        table: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> None:
+        """Put Table (text/csv)"""
+        return await self._client.request(
+            None,
+            "PUT",
+            "/files/" + _path_param("file_id", file_id) + "/table",
+            body=_text_body(table, "text/csv"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class AsyncUploadsResourceWithRawResponse:
     """`AsyncUploadsResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -272,3 +313,4 @@ class AsyncUploadsResourceWithRawResponse:
         self.upload_file = async_to_raw_response_wrapper(resource.upload_file)
         self.put_content = async_to_raw_response_wrapper(resource.put_content)
         self.put_note = async_to_raw_response_wrapper(resource.put_note)
+        self.put_table = async_to_raw_response_wrapper(resource.put_table)

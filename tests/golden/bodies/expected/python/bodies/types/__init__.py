@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .upload_put_content_params import UploadPutContentParams
     from .upload_put_content_response import UploadPutContentResponse
     from .upload_put_note_params import UploadPutNoteParams
+    from .upload_put_table_params import UploadPutTableParams
     from .upload_upload_file_params import UploadUploadFileParams
     from .upload_upload_file_response import UploadUploadFileResponse
 
@@ -53,6 +54,7 @@ __all__ = [
     "UploadPutContentParams",
     "UploadPutContentResponse",
     "UploadPutNoteParams",
+    "UploadPutTableParams",
     "UploadUploadFileParams",
     "UploadUploadFileResponse",
 ]
@@ -78,6 +80,7 @@ UploadCreateTokenResponse .upload_create_token_response
 UploadPutContentParams .upload_put_content_params
 UploadPutContentResponse .upload_put_content_response
 UploadPutNoteParams .upload_put_note_params
+UploadPutTableParams .upload_put_table_params
 UploadUploadFileParams .upload_upload_file_params
 UploadUploadFileResponse .upload_upload_file_response
 """
