@@ -258,6 +258,9 @@ class Operations(Envelope, Security):
                 self.warn(path + ("style",), f"query parameter style '{style}' is not an OpenAPI query style; "
                           "sent as style form", "param-style")
             return {}
+        if where in ("path", "header") and explode is True and not self._scalar(schema):
+            self.warn(path + ("explode",), f"an exploded {where} parameter that is an array or object cannot be "
+                      "expressed; sent not exploded (a,b / k,v)", "param-style")
         if where == "path" and style in ("label", "matrix"):
             return {"_path_style": style}
         return {}
