@@ -688,9 +688,11 @@ class _Builder:
         is a required Literal (and no mapping says otherwise), pydantic's own `Field(discriminator=...)`; else a
         callable discriminator over `Tag`ged members, from the mapping, the members' enum values and, for a
         `$ref` member without them, its schema name (as OpenAPI says). None when some member cannot be told apart
-        (not a model, or no value selects it): then a plain union, which pydantic tries member by member."""
+        (not a model, no value selects it, or a value the mapping does not settle selects two): then a plain
+        union, which pydantic tries member by member."""
         wire = discriminator["propertyName"]
         tags: dict[str, str] = {}  # property value -> member class
+        ambiguous: set[str] = set()  # values two members claim
         literal = True
         for variant, type_ref in zip(variants, types):
             target = self._flatten(self._resolve(variant))
@@ -707,7 +709,8 @@ class _Builder:
                 literal = False
             mapped = variant.get("$ref") in (discriminator.get("mapping") or {}).values()
             for value in strings:
-                tags.setdefault(value, definition.name)
+                if tags.setdefault(value, definition.name) != definition.name:
+                    ambiguous.add(value)
             if not strings and not mapped and "$ref" in variant:
                 tags.setdefault(variant["$ref"][len(REF_PREFIX):], definition.name)
         by_ref = {v["$ref"]: t.annotation for v, t in zip(variants, types) if "$ref" in v}
@@ -716,7 +719,9 @@ class _Builder:
                 literal = literal and tags.get(value) == by_ref[ref]
                 tags[value] = by_ref[ref]
         members = [str(t.annotation) for t in types]
-        if literal:
+        if ambiguous - set(discriminator.get("mapping") or {}):
+            return None
+        if literal and not ambiguous:
             code = f"Annotated[{union.annotation}, Field(discriminator={py_str(naming.field_name(wire))})]"
             imports = {("typing", "Annotated"), ("pydantic", "Field")}
         elif set(members) <= set(tags.values()):

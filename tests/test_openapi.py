@@ -75,9 +75,10 @@ def test_golden_spec_generates_a_clean_sdk(name: str, tmp_path: Path) -> None:
 def test_constructs_of_3_1() -> None:
     spec = import_openapi(CASES / "v31" / "openapi.json").spec
     animal = spec["schemas"]["Animal"]["properties"]
-    assert animal["legs"] == {"type": "integer", "format": "int32", "nullable": True}  # type: [integer, "null"]
+    assert animal["legs"] == {"type": "integer", "format": "int32", "nullable": True,  # type: [integer, "null"]
+                              "exclusiveMinimum": 0}
     assert animal["size"] == {"type": "string", "nullable": True, "enum": ["S", "M", "L"]}  # null in the enum
-    assert animal["kind"] == {"type": "string", "enum": ["animal"]}  # const
+    assert animal["kind"] == {"type": "string", "const": "animal"}
     assert animal["born"]["nullable"] is True and animal["born"]["format"] == "date"  # oneOf with {type: null}
     assert animal["keeper"] == {"$ref": "#/schemas/Keeper", "description": "Who looks after it."}  # allOf of one
     assert animal["species"]["example"] == "lion"  # examples: [...]

@@ -73,6 +73,7 @@ class _Importer(Operations):
         schemas = self._schemas()
         envelope = self._envelope()
         resources, count = self._resources()
+        self._check_discriminators(schemas)
         if not count:
             self.warn(("paths",), "the document has no operations (GET, PUT, POST, DELETE, PATCH)", "no-operations")
         self._unused_config()

@@ -78,6 +78,18 @@ def _schema_name(ref: str) -> str | None:
     return _unpointer(ref)[-1] if ref.startswith(COMPONENT_SCHEMAS) and ref.count("/") == 3 else None
 
 
+# Mappings whose keys are names the document chose (a property or a header may well be called x-something).
+NAMED = frozenset({"properties", "schemas", "headers", "responses", "parameters", "securitySchemes", "requestBodies",
+                   "examples", "links", "callbacks", "pathItems", "variables", "mapping", "encoding", "content",
+                   "paths", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+def _is_extension(path: JsonPath) -> bool:
+    """Whether `path` ends at a vendor extension key (`x-...`), not at something a document named so."""
+    last = path[-1]
+    return isinstance(last, str) and last.startswith("x-") and (len(path) < 2 or path[-2] not in NAMED)
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -102,8 +114,13 @@ class Context:
                           if isinstance(t, dict) and t.get("description")}
         self.components: dict[str, Any] = self._mapping(self.root.get("components"))
         self.source_schemas: dict[str, Any] = self._mapping(self.components.get("schemas"))
+        self.discriminated: list[tuple[dict[str, Any], JsonPath]] = []  # (spec schema, its path), to check at the end
 
     def warn(self, path: JsonPath, message: str, code: str = "unsupported") -> None:
+        """A warning at `path`, with its position; never one about a vendor extension (`x-...`) itself, which
+        is ignored unless the importer reads it."""
+        if path and _is_extension(path):
+            return
         line, column = self.doc.position(path, key=bool(path) and isinstance(path[-1], str))
         self.warnings.append(Diagnostic(self.doc.file, line, column, f"{pointer(path)}: {message}", code, "warning"))
 
