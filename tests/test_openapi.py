@@ -33,7 +33,7 @@ CLIENTGEN = Path(sys.executable).parent / "clientgen"
 BIN = Path(sys.executable).parent
 UPDATE = os.environ.get("CLIENTGEN_UPDATE_GOLDEN") == "1"
 CLEAR_STREET = ROOT.parent / "shared" / "specs" / "clear-street-openapi.yml"
-GOLDEN = ["v30", "v31"]
+GOLDEN = ["v30", "v31", "multi_file"]
 
 
 def _source(case: Path) -> Path:
@@ -201,7 +201,7 @@ def test_dump_round_trips_every_string(tmp_path: Path) -> None:
     assert load(path).data == data
 
 
-@pytest.mark.parametrize("source", [_source(CASES / name) for name in GOLDEN] + [CLEAR_STREET], ids=["v30", "v31", "cs"])
+@pytest.mark.parametrize("source", [_source(CASES / name) for name in GOLDEN] + [CLEAR_STREET], ids=[*GOLDEN, "cs"])
 def test_imported_specs_read_back_as_themselves(source: Path, tmp_path: Path) -> None:
     """write_spec checks the spec it wrote without reading it back: it must read back as exactly what was dumped."""
     if not source.exists():

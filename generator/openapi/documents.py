@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from ..diagnostics import Diagnostic, SpecError, did_you_mean
 from ..load import Document, JsonPath, load, load_json
+from .bundle import Bundler
 
 T = TypeVar("T")
 COMPONENT_SCHEMAS = "#/components/schemas/"
@@ -105,10 +106,13 @@ class Context:
 
     def __init__(self, doc: Document, overrides: Document | None) -> None:
         self.doc = doc
+        self.warnings: list[Diagnostic] = []
+        bundler = Bundler(doc, self._warn_in)  # references to other files: brought into this document first
+        bundler.run()
+        self.origins = bundler.origins
         self.root: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
         self.config: dict[str, Any] = overrides.data if overrides else {}
         self.config_doc = overrides
-        self.warnings: list[Diagnostic] = []
         self.used_config: set[tuple[str, str]] = set()
         self.tag_texts = {str(t.get("name")): str(t["description"]).strip() for t in _list(self.root.get("tags"))
                           if isinstance(t, dict) and t.get("description")}
@@ -121,8 +125,19 @@ class Context:
         is ignored unless the importer reads it."""
         if path and _is_extension(path):
             return
-        line, column = self.doc.position(path, key=bool(path) and isinstance(path[-1], str))
-        self.warnings.append(Diagnostic(self.doc.file, line, column, f"{pointer(path)}: {message}", code, "warning"))
+        self._warn_in(*self._located(path), message, code)
+
+    def _warn_in(self, doc: Document, path: JsonPath, message: str, code: str) -> None:
+        line, column = doc.position(path, key=bool(path) and isinstance(path[-1], str))
+        self.warnings.append(Diagnostic(doc.file, line, column, f"{pointer(path)}: {message}", code, "warning"))
+
+    def _located(self, path: JsonPath) -> tuple[Document, JsonPath]:
+        """The file and the path there of what sits at `path` in the (bundled) document."""
+        for end in range(len(path), 0, -1) if self.origins else ():
+            found = self.origins.get(path[:end])
+            if found:
+                return found[0], found[1] + path[end:]
+        return self.doc, path
 
     def config_warn(self, path: JsonPath, message: str) -> None:
         assert self.config_doc is not None
