@@ -43,15 +43,20 @@ def _escape(name: str) -> str:
     return name.replace("~", "~0").replace("/", "~1")
 
 
-def _at(node: Any, path: JsonPath) -> tuple[bool, Any]:
+def _at(node: Any, path: JsonPath) -> tuple[JsonPath | None, Any]:
+    """The node at a JSON pointer's path, and the path with list indices as numbers (as positions are kept);
+    None when there is no such node."""
+    found: list[str | int] = []
     for part in path:
         if isinstance(node, dict) and part in node:
             node = node[part]
+            found.append(part)
         elif isinstance(node, list) and isinstance(part, str) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
+            found.append(int(part))
         else:
-            return False, None
-    return True, node
+            return None, None
+    return tuple(found), node
 
 
 class Bundler:
@@ -88,9 +93,8 @@ class Bundler:
                 cycle = chain[chain.index(chain[-1]):]
                 reported.update(cycle)
                 doc, path = self.origins.get(("components", "schemas", name), (self.root, ()))
-                shown = " -> ".join(self._show(next(k for k, v in self.brought.items() if v == n))
-                                    if n in self.brought.values() else "#/components/schemas/" + _escape(n)
-                                    for n in cycle)
+                keys = [key for key, brought in self.brought.items() if brought in cycle]
+                shown = " -> ".join(self._show(key) for key in keys + keys[:1])
                 self._fail(schemas[name], doc, path, f"circular reference: {shown}")
 
     def _walk(self, node: Any, at: JsonPath, doc: Document, source: JsonPath, in_schema: bool,
@@ -109,7 +113,7 @@ class Bundler:
                     if key != "$ref" and key not in DATA_KEYS and not key.startswith("x-"):
                         self._walk(value, at + (key,), doc, source + (key,), in_schema, inlining)
             return
-        for key, value in node.items():
+        for key, value in list(node.items()):  # components/schemas grows as schemas of other files come in
             if key in DATA_KEYS or (isinstance(key, str) and key.startswith("x-")):
                 continue
             # Below `schema` (parameters, media types, headers) and `components/schemas`, everything is a schema.
@@ -137,9 +141,10 @@ class Bundler:
         if target_doc is None:
             return
         found, target = _at(target_doc.data, pointer)
-        if not found:
+        if found is None:
             self._fail(node, doc, source, f"cannot resolve '{ref}': '{fragment or '#'}' is not in {where or 'it'}")
             return
+        pointer = found
         key = (file, pointer)
         if in_schema and key not in self.brought and len(at) == 3 and at[:2] == ("components", "schemas") \
                 and set(node) == {"$ref"}:
@@ -188,7 +193,9 @@ class Bundler:
             try:
                 self.documents[file] = load_json(shown) or load(shown)
             except SpecError as error:
-                problem = error.diagnostics[0].message if error.diagnostics else "unreadable"
+                first = error.diagnostics[0] if error.diagnostics else None
+                problem = f"there is no file {shown}" if not file.is_file() else \
+                    f"{shown}:{first.line}:{first.column}: {first.message}" if first else f"{shown} cannot be read"
                 self.documents[file] = None
                 self._fail(node, doc, source, f"cannot resolve '{ref}': {problem}")
                 return None
@@ -203,7 +210,7 @@ class Bundler:
 
     def _show(self, key: tuple[Path, JsonPath]) -> str:
         file, pointer = key
-        return file.name + "#" + "".join("/" + _escape(str(p)) for p in pointer)
+        return file.name + ("#" + "".join("/" + _escape(str(p)) for p in pointer) if pointer else "")
 
 
 def _has_external_ref(node: Any) -> bool:
