@@ -82,7 +82,6 @@ class _Importer(Operations):
         schemas = self._schemas()
         envelope = self._envelope()
         resources, count = self._resources()
-        self._check_discriminators(schemas)
         if not count:
             self.warn(("paths",), "the document has no operations (GET, PUT, POST, DELETE, PATCH)", "no-operations")
         self._unused_config()
@@ -90,4 +89,5 @@ class _Importer(Operations):
         if schemas:
             spec["schemas"] = schemas
         spec["resources"] = resources
+        self._check_discriminators(spec)
         return ImportResult(spec, sorted(set(self.warnings)), count)

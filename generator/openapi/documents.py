@@ -118,7 +118,8 @@ class Context:
                           if isinstance(t, dict) and t.get("description")}
         self.components: dict[str, Any] = self._mapping(self.root.get("components"))
         self.source_schemas: dict[str, Any] = self._mapping(self.components.get("schemas"))
-        self.discriminated: list[tuple[dict[str, Any], JsonPath]] = []  # (spec schema, its path), to check at the end
+        # id(discriminator) -> (the discriminator, its path): checked once the spec is complete.
+        self.discriminated: dict[int, tuple[dict[str, Any], JsonPath]] = {}
 
     def warn(self, path: JsonPath, message: str, code: str = "unsupported") -> None:
         """A warning at `path`, with its position; never one about a vendor extension (`x-...`) itself, which

@@ -116,8 +116,8 @@ class Schemas(Context):
         if nullable:
             out["nullable"] = True
         out = _ordered(out)
-        if "discriminator" in out:
-            self.discriminated.append((out, path))
+        if "discriminator" in out:  # by the discriminator's identity: the schema itself may be copied on its way
+            self.discriminated[id(out["discriminator"])] = (out["discriminator"], path)
         return out
 
     def _several_types(self, node: dict[str, Any], path: JsonPath, kinds: list[str]) -> dict[str, Any]:
@@ -364,12 +364,14 @@ class Schemas(Context):
         return any(isinstance(m, dict) and m.get("$ref") == ref for schema in self.source_schemas.values()
                    if isinstance(schema, dict) for m in _list(schema.get("allOf")))
 
-    def _check_discriminators(self, schemas: dict[str, Any]) -> None:
-        """Once every schema is converted: a member that is itself a union (of objects) is replaced by its members,
-        so the property selects among them all; a discriminator whose members the spec still cannot tell apart (a
+    def _check_discriminators(self, spec: dict[str, Any]) -> None:
+        """Once the spec is complete: a member that is itself a union (of objects) is replaced by its members, so
+        the property selects among them all; a discriminator whose members the spec still cannot tell apart (a
         member that is not an object, or does not declare the property) is dropped with a warning: the union
         stays, and responses are matched against its members in turn."""
-        for out, path in self.discriminated:
+        schemas = spec.get("schemas") or {}
+        for out in list(_discriminated(spec)):
+            path = self.discriminated.get(id(out["discriminator"]), ({}, ()))[1]
             prop = out["discriminator"]["propertyName"]
             key = "oneOf" if "oneOf" in out else "anyOf"
             out[key] = list(self._lifted(out[key], schemas))
@@ -402,6 +404,19 @@ class Schemas(Context):
             source = next((k for k, v in self.names.items() if "#/schemas/" + v == schema["$ref"]), None)
             schema = self._mapping(self.source_schemas.get(source)) if source else {}
         return {}
+
+
+def _discriminated(node: Any) -> Iterator[dict[str, Any]]:
+    """Every schema of a spec with a discriminator (not inside examples and defaults, which are data)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("discriminator"), dict):
+            yield node
+        for key, value in node.items():
+            if key not in ("example", "default"):
+                yield from _discriminated(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _discriminated(value)
 
 
 def _spec_target(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any] | None:
