@@ -279,3 +279,23 @@ def test_imported_discriminated_union_parses_into_the_right_class(imported_sdk: 
     assert mapped[0].iban == "DE00" and mapped[1].last4 == "4242"
     assert [type(p).__name__ for p in plain] == ["Bank"]
     assert [s.path for s in server.seen] == ["/payments", "/plain"]
+
+
+def test_multi_file_golden_sdk_parses_schemas_of_several_files(tmp_path: Path, server: ScriptedServer) -> None:
+    """tests/openapi/multi_file: Pet (schemas/pet.yaml) and owner (schemas/owner.yaml) refer to each other across
+    files; the parameter and the envelope come from common.json, the list operation from paths/pets.yaml."""
+    generate(Path(__file__).parent / "openapi" / "multi_file" / "expected.yaml", tmp_path / "out")
+    sys.path.insert(0, str(tmp_path / "out" / "python"))
+    try:
+        kennel = importlib.import_module("kennel")
+        server.reply(Reply(200, {"request_id": "r", "data": {"id": "p1", "name": "Rex", "tags": ["loud"], "owner": {
+            "name": "Ann", "pets": [{"id": "p2", "name": "Fido"}]}}}))
+        with kennel.Kennel(api_key="k", base_url=server.url, max_retries=0) as client:
+            pet = client.pets.get_pet("p1").data
+        assert type(pet) is kennel.types.Pet and pet.tags == ["loud"]
+        assert type(pet.owner) is kennel.types.Owner and type(pet.owner.pets[0]) is kennel.types.Pet
+        assert server.seen[-1].path == "/pets/p1"
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "python"))
+        for name in [m for m in sys.modules if m == "kennel" or m.startswith("kennel.")]:
+            del sys.modules[name]
