@@ -674,10 +674,15 @@ class _Builder:
             self._type(v, naming.variant_class(hint, v.get("title"), i), module, request)
             for i, v in enumerate(variants)
         ]
-        annotations = list(dict.fromkeys(t.annotation for t in types))
+        # A member that may be null makes the union nullable, with one None at its end (not `str | None | int`).
+        nullable = any(t.nullable for t in types)
+        annotations = list(dict.fromkeys(Code(t.annotation.removesuffix(" | None")) for t in types))
         if len(annotations) == 1:
-            return types[0]
+            only = replace(types[0], annotation=annotations[0], nullable=False)
+            return _optional(only) if nullable else types[0]
         union = TypeRef(Code(" | ".join(annotations)), frozenset().union(*(t.imports for t in types)))
+        if nullable:
+            return _optional(union)
         if discriminator and not request and len(annotations) == len(types):
             return self._discriminated(variants, types, discriminator, union) or union
         return union

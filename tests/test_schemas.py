@@ -169,3 +169,11 @@ def test_recursion_through_a_discriminated_union(zoo: Any, client: Any, server: 
     assert json.loads(server.seen[-1].body) == expr
     assert type(result) is zoo.types.Sum
     assert type(result.terms[0]) is zoo.types.Num and type(result.terms[1].terms[0]) is zoo.types.Num
+
+
+def test_a_union_with_a_nullable_member_has_one_none(zoo: Any) -> None:
+    import pydantic
+
+    source = Path(zoo.types.__file__).parent.joinpath("stop.py").read_text()
+    assert "Stop: TypeAlias = str | list[str] | None\n" in source
+    assert pydantic.TypeAdapter(zoo.types.Stop).validate_python(None) is None
