@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .pet_old_get_response import PetOldGetResponse
     from .shape import Shape
     from .square import Square
+    from .stop import Stop
     from .tree_evaluate_params import TreeEvaluateParams
     from .tree_evaluate_response import TreeEvaluateResponse
     from .tree_folder_params import TreeFolderParams
@@ -86,6 +87,7 @@ __all__ = [
     "PetOldGetResponse",
     "Shape",
     "Square",
+    "Stop",
     "Sum",
     "TreeEvaluateParams",
     "TreeEvaluateResponse",
@@ -132,6 +134,7 @@ PetOldGetParams .pet_old_get_params
 PetOldGetResponse .pet_old_get_response
 Shape .shape
 Square .square
+Stop .stop
 Sum .expr
 TreeEvaluateParams .tree_evaluate_params
 TreeEvaluateResponse .tree_evaluate_response
