@@ -10,7 +10,7 @@ import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from . import naming
@@ -443,14 +443,18 @@ class _Builder:
         self.param_types: dict[str, str] = {}  # schema name -> its request-side TypedDict name
         self.by_name: dict[str, Definition] = {}
         self.done: set[str] = set()
-        # Schema name -> the properties a discriminated union selects it by: no lenient enum validator on those
-        # (pydantic cannot read a discriminator through a wrap validator, and an unknown tag selects nothing anyway).
-        self.tag_properties: dict[str, set[str]] = {}
+
+    @cached_property
+    def tag_properties(self) -> dict[str, set[str]]:
+        """Schema name -> the properties a discriminated union selects it by: no lenient enum validator on those
+        (pydantic cannot read a discriminator through a wrap validator, and an unknown tag selects nothing anyway)."""
+        found: dict[str, set[str]] = {}
         for union in _discriminated_unions(self.spec):
             prop = union["discriminator"]["propertyName"]
             for member in union.get("oneOf") or union.get("anyOf") or ():
                 if isinstance(member.get("$ref"), str) and member["$ref"].startswith(REF_PREFIX):
-                    self.tag_properties.setdefault(member["$ref"][len(REF_PREFIX):], set()).add(prop)
+                    found.setdefault(member["$ref"][len(REF_PREFIX):], set()).add(prop)
+        return found
 
     # modules
 
@@ -773,6 +777,8 @@ class _Builder:
             imports |= {("_types", name) for name in ("Headers", "Query", "Timeout", "Omit", "omit")}
             imports |= {("_base_client", "to_raw_response_wrapper"), ("_base_client", "async_to_raw_response_wrapper")}
         for method in methods:
+            if method.deprecated:
+                imports.add(("warnings", "warn"))
             if method.response_type:
                 imports.add((f"{types_module}.{naming.module_name(method.response_type)}", method.response_type))
             if method.pagination:
@@ -784,8 +790,6 @@ class _Builder:
                 imports.add(("_utils", "comma_separated as _comma_separated"))
             if method.located("body"):
                 imports.add(("collections.abc", "Mapping"))
-            if method.deprecated:
-                imports.add(("warnings", "warn"))
             for param in method.params:
                 imports |= param.type.imports
         import_line = _import_lines(parent_module, {(module, class_name)})[0]
@@ -794,9 +798,9 @@ class _Builder:
 
     def _method(self, name: str, spec: dict[str, Any], singular: str, types_module: str) -> Method:
         verb, _, path = spec["http"].partition(" ")
+        spec = self._request_side(spec)
         stem = naming.method_type_prefix(singular, name)
-        params = [self._param(wire, p, stem, types_module) for wire, p in (spec.get("params") or {}).items()
-                  if not (p["in"] == "body" and self._flag(p["schema"], "readOnly"))]
+        params = [self._param(wire, p, stem, types_module) for wire, p in (spec.get("params") or {}).items()]
         path_params = [p for p in params if p.location == "path"]
         # As in the SDKs users know: the last path parameter is positional, everything else keyword-only.
         positional = tuple(path_params[-1:])
@@ -901,17 +905,25 @@ class _Builder:
             required=location == "path" or bool(spec.get("required")),
             root=bool(spec.get("root")),
             type=self._type(spec["schema"], stem + "Params" + naming.pascal(wire), module, request=True),
-            description=_description(spec["schema"], spec.get("description", "")),
+            description=spec.get("description", ""),
             example=spec["example"] if "example" in spec else self._example(spec["schema"], wire),
             cli_kind=self._cli_kind(spec["schema"]),
-            choices=tuple(v for v in _enum_values(self._resolve(spec["schema"])) if isinstance(v, str)),
+            choices=tuple(v for v in self._resolve(spec["schema"]).get("enum") or () if isinstance(v, str)),
             comma_separated=spec.get("array_format") == "comma",
         )
+
+    def _request_side(self, method: dict[str, Any]) -> dict[str, Any]:
+        """The method as its request sees it: body parameters whose schema is readOnly left out (the server sets
+        them), and each parameter's description followed by what its schema says beside it (deprecated, ...)."""
+        params = {wire: {**param, "description": _description(param["schema"], param.get("description", ""))}
+                  for wire, param in (method.get("params") or {}).items()
+                  if not (param["in"] == "body" and self._flag(param["schema"], "readOnly"))}
+        return {**method, "params": params} if "params" in method else method
 
     def _cli_kind(self, schema: dict[str, Any]) -> str:
         """How the CLI reads a flag: scalars typed, enums as choices, anything structured as JSON."""
         schema = self._resolve(schema)
-        if _enum_values(schema) and all(isinstance(v, str) for v in _enum_values(schema)):
+        if schema.get("enum") and all(isinstance(v, str) for v in schema["enum"]):
             return "choice"
         return {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(schema.get("type", ""),
                                                                                             "json")
