@@ -554,6 +554,14 @@ class _Builder:
                 lenient.append(fields[-1].name)
         return ModelDef(class_name, _description(schema), tuple(fields), base, lenient_fields=tuple(lenient))
 
+    def _request_side(self, method: dict[str, Any]) -> dict[str, Any]:
+        """The method as its request sees it: body parameters whose schema is readOnly left out (the server sets
+        them), and each parameter's description followed by what its schema says beside it (deprecated, ...)."""
+        params = {wire: {**param, "description": _description(param["schema"], param.get("description", ""))}
+                  for wire, param in (method.get("params") or {}).items()
+                  if not (param["in"] == "body" and self._flag(param["schema"], "readOnly"))}
+        return {**method, "params": params} if "params" in method else method
+
     def _flag(self, schema: dict[str, Any], key: str) -> bool:
         """readOnly / writeOnly / deprecated, beside a $ref or on the schema it names."""
         return bool(schema.get(key)) or ("$ref" in schema and bool(self._resolve(schema).get(key)))
@@ -911,14 +919,6 @@ class _Builder:
             choices=tuple(v for v in self._resolve(spec["schema"]).get("enum") or () if isinstance(v, str)),
             comma_separated=spec.get("array_format") == "comma",
         )
-
-    def _request_side(self, method: dict[str, Any]) -> dict[str, Any]:
-        """The method as its request sees it: body parameters whose schema is readOnly left out (the server sets
-        them), and each parameter's description followed by what its schema says beside it (deprecated, ...)."""
-        params = {wire: {**param, "description": _description(param["schema"], param.get("description", ""))}
-                  for wire, param in (method.get("params") or {}).items()
-                  if not (param["in"] == "body" and self._flag(param["schema"], "readOnly"))}
-        return {**method, "params": params} if "params" in method else method
 
     def _cli_kind(self, schema: dict[str, Any]) -> str:
         """How the CLI reads a flag: scalars typed, enums as choices, anything structured as JSON."""

@@ -24,11 +24,11 @@ if TYPE_CHECKING:  # imported with the first structural check that runs: it take
 
 REF_PREFIX = "#/schemas/"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-REF_SIBLINGS = frozenset({"$ref", "description", "nullable", "example", "default", "title", "deprecated", "readOnly",
-                          "writeOnly"})
+REF_SIBLINGS = frozenset({"$ref", "description", "nullable", "example", "default", "title", "deprecated"})
 # Python name -> where it was taken and by what ("schema 'Foo'"); the SDK's own names have no position.
 Names = dict[str, tuple[JsonPath, str]]
 SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
+ACCESS_FLAGS = frozenset({"readOnly", "writeOnly"})  # may also stand beside $ref: they apply to the property
 # What a value of these keys must look like, in words; the JSON Schema's regular expressions are no help to authors.
 PATTERN_HINTS = {
     "$ref": "expected '#/schemas/Name'",
@@ -401,10 +401,11 @@ class _Semantics:
         if target not in self.schemas:
             hint = did_you_mean(target, self.schemas)
             self.error(path + ("$ref",), "unresolved-ref", f"unresolved reference '{schema['$ref']}'{hint}")
-        extra = sorted(set(schema) - REF_SIBLINGS)
+        allowed = REF_SIBLINGS | ACCESS_FLAGS
+        extra = sorted(set(schema) - allowed)
         if extra:
             self.error(path + (extra[0],), "ref-siblings",
-                       f"'{extra[0]}' cannot stand beside '$ref'; only {', '.join(sorted(REF_SIBLINGS - {'$ref'}))} can",
+                       f"'{extra[0]}' cannot stand beside '$ref'; only {', '.join(sorted(allowed - {'$ref'}))} can",
                        key=True)
 
     def _check_enum(self, path: JsonPath, schema: dict[str, Any], enum: list[Any]) -> None:
