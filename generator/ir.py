@@ -954,8 +954,9 @@ class _Builder:
         if _is_object(schema):
             required = set(schema.get("required") or [])
             everything = full and depth == 0  # the data model (and the envelope's parts); deeper, required only
+            hidden = "writeOnly" if full else "readOnly"  # what the response (full) or the request leaves out
             return {k: self._example(v, k, depth + 1, full, path) for k, v in (schema.get("properties") or {}).items()
-                    if everything or k in required}
+                    if (everything or k in required) and not self._flag(v, hidden)}
         if schema.get("type") == "array":
             return [self._example(schema.get("items") or {}, name, depth, full, path)]
         placeholders = {"integer": 0, "number": 0, "boolean": True, "object": {}}
