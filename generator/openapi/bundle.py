@@ -129,7 +129,11 @@ class Bundler:
         if "://" in where:
             self._fail(node, doc, source, f"cannot resolve '{ref}': references to URLs are not fetched")
             return
-        file = (Path(doc.file).parent / where).resolve() if where else Path(doc.file).resolve()
+        try:
+            file = (Path(doc.file).parent / where).resolve() if where else Path(doc.file).resolve()
+        except (OSError, ValueError) as error:  # a NUL in the name, a loop of symbolic links
+            self._fail(node, doc, source, f"cannot resolve '{ref}': {error}")
+            return
         pointer = _unpointer(fragment)
         if pointer is None:
             self._fail(node, doc, source, f"cannot resolve '{ref}': '#{fragment}' is not a JSON pointer")
@@ -143,6 +147,9 @@ class Bundler:
         found, target = _at(target_doc.data, pointer)
         if found is None:
             self._fail(node, doc, source, f"cannot resolve '{ref}': '{fragment or '#'}' is not in {where or 'it'}")
+            return
+        if not isinstance(target, dict) and not (in_schema and isinstance(target, bool)):
+            self._fail(node, doc, source, f"cannot resolve '{ref}': it names {type(target).__name__}, not a mapping")
             return
         pointer = found
         key = (file, pointer)
@@ -192,6 +199,10 @@ class Bundler:
             shown = str(file) if Path(self.root.file).is_absolute() else os.path.relpath(file)
             try:
                 self.documents[file] = load_json(shown) or load(shown)
+            except (OSError, ValueError) as error:
+                self.documents[file] = None
+                self._fail(node, doc, source, f"cannot resolve '{ref}': {error}")
+                return None
             except SpecError as error:
                 first = error.diagnostics[0] if error.diagnostics else None
                 problem = f"there is no file {shown}" if not file.is_file() else \
