@@ -283,7 +283,8 @@ def test_imported_discriminated_union_parses_into_the_right_class(imported_sdk: 
 
 def test_multi_file_golden_sdk_parses_schemas_of_several_files(tmp_path: Path, server: ScriptedServer) -> None:
     """tests/openapi/multi_file: Pet (schemas/pet.yaml) and owner (schemas/owner.yaml) refer to each other across
-    files; the parameter and the envelope come from common.json, the list operation from paths/pets.yaml."""
+    files; the parameter and the envelope come from common.json, the list operation from paths/pets.yaml; Animal's
+    discriminator mapping names schemas of two files."""
     generate(Path(__file__).parent / "openapi" / "multi_file" / "expected.yaml", tmp_path / "out")
     sys.path.insert(0, str(tmp_path / "out" / "python"))
     try:
@@ -292,9 +293,15 @@ def test_multi_file_golden_sdk_parses_schemas_of_several_files(tmp_path: Path, s
             "name": "Ann", "pets": [{"id": "p2", "name": "Fido"}]}}}))
         with kennel.Kennel(api_key="k", base_url=server.url, max_retries=0) as client:
             pet = client.pets.get_pet("p1").data
+            server.reply(Reply(200, {"request_id": "r", "data": {"kind": "bird", "wings": 2}}),
+                         Reply(200, {"request_id": "r", "data": {"kind": "pet", "id": "p3", "name": "Tom"}}))
+            bird = client.pets.get_animal("a1").data  # the mapping names bird.yaml and pet.yaml's Pet
+            cat = client.pets.get_animal("a2").data
         assert type(pet) is kennel.types.Pet and pet.tags == ["loud"]
         assert type(pet.owner) is kennel.types.Owner and type(pet.owner.pets[0]) is kennel.types.Pet
-        assert server.seen[-1].path == "/pets/p1"
+        assert type(bird) is kennel.types.Bird and bird.wings == 2
+        assert type(cat) is kennel.types.Pet and cat.name == "Tom"
+        assert [s.path for s in server.seen] == ["/pets/p1", "/animals/a1", "/animals/a2"]
     finally:
         sys.path.remove(str(tmp_path / "out" / "python"))
         for name in [m for m in sys.modules if m == "kennel" or m.startswith("kennel.")]:

@@ -116,6 +116,9 @@ class Bundler:
         for key, value in list(node.items()):  # components/schemas grows as schemas of other files come in
             if key in DATA_KEYS or (isinstance(key, str) and key.startswith("x-")):
                 continue
+            if key == "discriminator" and in_schema and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
+                self._mapping(value["mapping"], at + (key, "mapping"), doc, source + (key, "mapping"), inlining)
+                continue
             # Below `schema` (parameters, media types, headers) and `components/schemas`, everything is a schema.
             schema = in_schema or key == "schema" or (key == "schemas" and source[-1:] == ("components",))
             self._walk(value, at + (key,), doc, source + (key,), schema, inlining)
@@ -174,6 +177,21 @@ class Bundler:
         node.update(copy.deepcopy(target) if isinstance(target, dict) else {})
         self.origins[at] = (target_doc, pointer)
         self._walk(node, at, target_doc, pointer, False, inlining + (key,))
+
+    def _mapping(self, mapping: dict[str, Any], at: JsonPath, doc: Document, source: JsonPath,
+                 inlining: tuple[tuple[Path, JsonPath], ...]) -> None:
+        """A discriminator's mapping values that are references (`pets.yaml#/Cat`, or `#/...` inside a file brought
+        in) name schemas like `$ref`s do; plain schema names stay as they are."""
+        for value, target in list(mapping.items()):
+            if not isinstance(target, str):
+                continue
+            file_part = target.partition("#")[0]
+            if not (file_part.endswith((".yaml", ".yml", ".json")) or (target.startswith("#/") and doc is not self.root)):
+                continue
+            reference = {"$ref": target}
+            self._reference(reference, at + (value,), doc, source + (value,), True, inlining)
+            if "$ref" in reference:
+                mapping[value] = reference["$ref"]
 
     def _schema(self, key: tuple[Path, JsonPath], target: Any, doc: Document,
                 inlining: tuple[tuple[Path, JsonPath], ...]) -> str:
