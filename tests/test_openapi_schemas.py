@@ -75,6 +75,17 @@ def test_read_only_write_only_const_and_validation_keywords_carry_over_silently(
     assert messages(result) == []  # vendor extensions and validation-only keywords: no warning
 
 
+def test_pattern_properties_type_the_values_of_a_map(tmp_path: Path) -> None:
+    schemas = {"Labels": {"type": "object", "patternProperties": {"^x-": {"type": "string"}}},
+               "Mixed": {"type": "object", "additionalProperties": {"type": "integer"},
+                         "patternProperties": {"^s": {"type": "string"}, "^b": {"type": "boolean"}}}}
+    result = imported(tmp_path, "3.1.0", schemas)
+    assert result.spec["schemas"]["Labels"] == {"type": "object", "additionalProperties": {"type": "string"}}
+    assert result.spec["schemas"]["Mixed"]["additionalProperties"] == {
+        "anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "boolean"}]}
+    assert messages(result) == []
+
+
 def test_several_types_become_a_union_with_each_types_keywords(tmp_path: Path) -> None:
     schema = {"type": ["string", "integer", "null"], "description": "An id.", "format": "uuid", "minimum": 1,
               "enum": ["a", 1, None]}

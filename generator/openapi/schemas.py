@@ -34,7 +34,7 @@ VALIDATION_ONLY = frozenset({"propertyNames", "contains", "minContains", "maxCon
                              "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "not", "if", "then",
                              "else", "contentEncoding", "contentSchema", "$recursiveAnchor", "$dynamicAnchor", "$defs",
                              "definitions", "$vocabulary"})
-HANDLED = frozenset(SCHEMA_ORDER) | {"const", "examples", "discriminator"} | VALIDATION_ONLY
+HANDLED = frozenset(SCHEMA_ORDER) | {"const", "examples", "discriminator", "patternProperties"} | VALIDATION_ONLY
 SCALAR_TYPES = ("string", "integer", "number", "boolean")
 # Which keywords belong to which type, to split a schema of several types (3.1 `type: [string, integer]`).
 TYPE_KEYWORDS = {
@@ -247,6 +247,13 @@ class Schemas(Context):
             out["additionalProperties"] = extra
         elif isinstance(extra, dict):
             out["additionalProperties"] = self.schema(extra, path + ("additionalProperties",))
+        patterns = node.get("patternProperties")
+        if isinstance(patterns, dict) and patterns and out.get("additionalProperties") is not True:
+            # Keys matching a pattern hold these values (the patterns themselves are documentation).
+            values = [self.schema(v, path + ("patternProperties", k)) for k, v in patterns.items()]
+            if isinstance(out.get("additionalProperties"), dict):
+                values.insert(0, out["additionalProperties"])
+            out["additionalProperties"] = values[0] if len(values) == 1 else {"anyOf": values}
         if required and not _list(node.get("allOf")):
             declared = out.setdefault("properties", {})
             for name in out["required"]:  # required but not declared: a field of any type, not dropped
