@@ -10,7 +10,7 @@ import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from . import naming
@@ -18,7 +18,7 @@ from .escape import Code, py_literal, py_str, py_value
 from .load import Document
 
 REF_PREFIX = "#/schemas/"
-STDLIB_MODULES = frozenset({"collections.abc", "datetime", "functools", "typing"})
+STDLIB_MODULES = frozenset({"collections.abc", "datetime", "functools", "typing", "warnings"})
 THIRD_PARTY_MODULES = frozenset({"httpx", "pydantic", "typing_extensions"})
 # Placeholder examples for formats whose values must parse (a field's own name would not).
 FORMAT_EXAMPLES = {"date-time": "2019-12-27T18:11:19.117Z", "date": "2019-12-27",
@@ -487,6 +487,18 @@ class _Builder:
         self.by_name: dict[str, Definition] = {}
         self.done: set[str] = set()
 
+    @cached_property
+    def tag_properties(self) -> dict[str, set[str]]:
+        """Schema name -> the properties a discriminated union selects it by: no lenient enum validator on those
+        (pydantic cannot read a discriminator through a wrap validator, and an unknown tag selects nothing anyway)."""
+        found: dict[str, set[str]] = {}
+        for union in _discriminated_unions(self.spec):
+            prop = union["discriminator"]["propertyName"]
+            for member in union.get("oneOf") or union.get("anyOf") or ():
+                if isinstance(member.get("$ref"), str) and member["$ref"].startswith(REF_PREFIX):
+                    found.setdefault(member["$ref"][len(REF_PREFIX):], set()).add(prop)
+        return found
+
     # modules
 
     def _define(self, module: str, definition: Definition) -> None:
@@ -561,26 +573,41 @@ class _Builder:
         class_name = self.class_names[name]
         module = self.module_of[name]
         if _is_object(schema):
-            self._define(module, self._model(class_name, schema, module))
+            self._define(module, self._model(class_name, schema, module, tags=self.tag_properties.get(name, set())))
         else:
-            description = schema.get("description", "")
             hint = naming.alias_item_class(class_name, bool(schema.get("oneOf") or schema.get("anyOf")))
-            self._define(module, AliasDef(class_name, description, self._type(schema, hint, module)))
+            self._define(module, AliasDef(class_name, _description(schema), self._type(schema, hint, module)))
 
-    def _model(self, class_name: str, schema: dict[str, Any], module: str, base: str = "BaseModel") -> ModelDef:
+    def _model(self, class_name: str, schema: dict[str, Any], module: str, base: str = "BaseModel",
+               tags: set[str] | frozenset[str] = frozenset()) -> ModelDef:
+        """A response model. writeOnly properties are left out: a server does not send them. `tags`: properties a
+        discriminated union selects this model by, which stay plain Literal fields."""
         required = set(schema.get("required") or [])
         fields = []
         lenient = []
         for wire, prop in (schema.get("properties") or {}).items():
+            if self._flag(prop, "writeOnly"):
+                continue
             field_type = self._type(prop, naming.property_class(class_name, wire), module)
             if wire not in required:  # responses are lenient: a missing optional field reads as None
                 field_type = _optional(field_type)
-            description = prop.get("description", "")
-            fields.append(Field(naming.field_name(wire), wire, field_type, wire in required, description,
+            fields.append(Field(naming.field_name(wire), wire, field_type, wire in required, _description(prop),
                                 _spec_example(prop, self.schemas)))
-            if self._holds_enum(prop):
+            if wire not in tags and self._holds_enum(prop):
                 lenient.append(fields[-1].name)
-        return ModelDef(class_name, schema.get("description", ""), tuple(fields), base, lenient_fields=tuple(lenient))
+        return ModelDef(class_name, _description(schema), tuple(fields), base, lenient_fields=tuple(lenient))
+
+    def _request_side(self, method: dict[str, Any]) -> dict[str, Any]:
+        """The method as its request sees it: body parameters whose schema is readOnly left out (the server sets
+        them), and each parameter's description followed by what its schema says beside it (deprecated, ...)."""
+        params = {wire: {**param, "description": _description(param["schema"], param.get("description", ""))}
+                  for wire, param in (method.get("params") or {}).items()
+                  if not (param["in"] == "body" and self._flag(param["schema"], "readOnly"))}
+        return {**method, "params": params} if "params" in method else method
+
+    def _flag(self, schema: dict[str, Any], key: str) -> bool:
+        """readOnly / writeOnly / deprecated, beside a $ref or on the schema it names."""
+        return bool(schema.get(key)) or ("$ref" in schema and bool(self._resolve(schema).get(key)))
 
     def _holds_enum(self, schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
         """Whether a value of `schema` may be an enum value, itself or in a list, dict or union; not inside an
@@ -589,7 +616,7 @@ class _Builder:
             name = schema["$ref"][len(REF_PREFIX):]
             return name not in seen and self._holds_enum(self.schemas[name], seen | {name})
         schema = self._flatten(schema)
-        if "enum" in schema:
+        if "enum" in schema or "const" in schema:
             return schema.get("type") != "number"  # a number enum is a plain number type (see _bare_type)
         if _is_object(schema):
             return False
@@ -628,13 +655,15 @@ class _Builder:
             return self._ref_type(schema["$ref"][len(REF_PREFIX):], request)
         if "allOf" in schema:
             schema = self._flatten(schema)
+        if "const" in schema and "enum" not in schema:
+            schema = {**schema, "enum": [schema["const"]]}
         if "enum" in schema and schema.get("type") != "number":
             values = tuple(schema["enum"])
             literal = ", ".join(py_literal(v) for v in values)
             return TypeRef(Code(f"Literal[{literal}]"), frozenset({("typing", "Literal")}), enum=values)
         variants = schema.get("oneOf") or schema.get("anyOf")
         if variants:
-            return self._union(variants, hint, module, request)
+            return self._union(variants, hint, module, request, schema.get("discriminator"))
         kind = schema.get("type")
         if kind == "array":
             item = self._type(schema.get("items") or {}, hint, module, request)
@@ -676,13 +705,14 @@ class _Builder:
         return self.param_types[name]
 
     def _typed_dict(self, class_name: str, schema: dict[str, Any], module: str) -> TypedDictDef:
+        """A request type. readOnly properties are left out: a client does not send them."""
         required = set(schema.get("required") or [])
         fields = tuple(
             Field(naming.field_name(wire), wire, self._type(prop, naming.property_class(class_name, wire), module, True),
-                  wire in required, prop.get("description", ""), _spec_example(prop, self.schemas))
-            for wire, prop in (schema.get("properties") or {}).items()
+                  wire in required, _description(prop), _spec_example(prop, self.schemas))
+            for wire, prop in (schema.get("properties") or {}).items() if not self._flag(prop, "readOnly")
         )
-        return TypedDictDef(class_name, schema.get("description", ""), fields)
+        return TypedDictDef(class_name, _description(schema), fields)
 
     def _inline_object(self, schema: dict[str, Any], hint: str, module: str, request: bool) -> TypeRef:
         if request:
@@ -693,15 +723,75 @@ class _Builder:
             self._define(module, self._model(name, schema, module))
         return TypeRef(Code(name), frozenset({(module, name)}), model=name)
 
-    def _union(self, variants: list[dict[str, Any]], hint: str, module: str, request: bool) -> TypeRef:
+    def _union(self, variants: list[dict[str, Any]], hint: str, module: str, request: bool,
+               discriminator: dict[str, Any] | None = None) -> TypeRef:
         types = [
             self._type(v, naming.variant_class(hint, v.get("title"), i), module, request)
             for i, v in enumerate(variants)
         ]
-        annotations = list(dict.fromkeys(t.annotation for t in types))
+        # A member that may be null makes the union nullable, with one None at its end (not `str | None | int`).
+        nullable = any(t.nullable for t in types)
+        annotations = list(dict.fromkeys(Code(t.annotation.removesuffix(" | None")) for t in types))
         if len(annotations) == 1:
-            return types[0]
-        return TypeRef(Code(" | ".join(annotations)), frozenset().union(*(t.imports for t in types)))
+            only = replace(types[0], annotation=annotations[0], nullable=False)
+            return _optional(only) if nullable else types[0]
+        union = TypeRef(Code(" | ".join(annotations)), frozenset().union(*(t.imports for t in types)))
+        if nullable:
+            return _optional(union)
+        if discriminator and not request and len(annotations) == len(types):
+            return self._discriminated(variants, types, discriminator, union) or union
+        return union
+
+    def _discriminated(self, variants: list[dict[str, Any]], types: list[TypeRef], discriminator: dict[str, Any],
+                       union: TypeRef) -> TypeRef | None:
+        """A union that responses parse by the value of one property. When every member is a model whose property
+        is a required Literal (and no mapping says otherwise), pydantic's own `Field(discriminator=...)`; else a
+        callable discriminator over `Tag`ged members, from the mapping, the members' enum values and, for a
+        `$ref` member without them, its schema name (as OpenAPI says). None when some member cannot be told apart
+        (not a model, no value selects it, or a value the mapping does not settle selects two): then a plain
+        union, which pydantic tries member by member."""
+        wire = discriminator["propertyName"]
+        tags: dict[str, str] = {}  # property value -> member class
+        ambiguous: set[str] = set()  # values two members claim
+        literal = True
+        for variant, type_ref in zip(variants, types):
+            target = self._flatten(self._resolve(variant))
+            definition = self.by_name.get(str(type_ref.annotation))
+            if not isinstance(definition, ModelDef) or not _is_object(target):
+                return None
+            prop: dict[str, Any] = (target.get("properties") or {}).get(wire) or {}
+            resolved = self._resolve(prop)
+            values = _enum_values(resolved)
+            strings = [v for v in values if isinstance(v, str)]
+            field_name = naming.field_name(wire)
+            if (not strings or len(strings) != len(values) or wire not in (target.get("required") or [])
+                    or prop.get("nullable") or resolved.get("nullable") or field_name in definition.lenient_fields):
+                literal = False
+            mapped = variant.get("$ref") in (discriminator.get("mapping") or {}).values()
+            for value in strings:
+                if tags.setdefault(value, definition.name) != definition.name:
+                    ambiguous.add(value)
+            if not strings and not mapped and "$ref" in variant:
+                tags.setdefault(variant["$ref"][len(REF_PREFIX):], definition.name)
+        by_ref = {v["$ref"]: t.annotation for v, t in zip(variants, types) if "$ref" in v}
+        for value, ref in (discriminator.get("mapping") or {}).items():
+            if ref in by_ref:
+                literal = literal and tags.get(value) == by_ref[ref]
+                tags[value] = by_ref[ref]
+        members = [str(t.annotation) for t in types]
+        if ambiguous - set(discriminator.get("mapping") or {}):
+            return None
+        if literal and not ambiguous:
+            code = f"Annotated[{union.annotation}, Field(discriminator={py_str(naming.field_name(wire))})]"
+            imports = {("typing", "Annotated"), ("pydantic", "Field")}
+        elif set(members) <= set(tags.values()):
+            tagged = " | ".join(f"Annotated[{m}, Tag({py_str(m)})]" for m in members)
+            table = ", ".join(f"{py_str(value)}: {py_str(member)}" for value, member in tags.items())
+            code = f"Annotated[{tagged}, discriminated({py_str(wire)}, {{{table}}})]"
+            imports = {("typing", "Annotated"), ("pydantic", "Tag"), ("_models", "discriminated")}
+        else:
+            return None
+        return TypeRef(Code(code), union.imports | imports)
 
     # envelope
 
@@ -738,6 +828,8 @@ class _Builder:
             imports |= {("_types", name) for name in ("Headers", "Query", "Timeout", "Omit", "omit")}
             imports |= {("_base_client", "to_raw_response_wrapper"), ("_base_client", "async_to_raw_response_wrapper")}
         for method in methods:
+            if method.deprecated:
+                imports.add(("warnings", "warn"))
             if method.response_type:
                 imports.add((f"{types_module}.{naming.module_name(method.response_type)}", method.response_type))
             if method.pagination:
@@ -765,6 +857,7 @@ class _Builder:
 
     def _method(self, name: str, spec: dict[str, Any], singular: str, types_module: str) -> Method:
         verb, _, path = spec["http"].partition(" ")
+        spec = self._request_side(spec)
         stem = naming.method_type_prefix(singular, name)
         request_format = spec.get("request_format", "json")
         names = naming.param_names(list(spec.get("params") or {}))
@@ -936,8 +1029,8 @@ class _Builder:
                 return None
             return self._example(self.schemas[target], name, depth, full, path | {target})
         schema = self._flatten(schema)
-        if schema.get("enum"):
-            return schema["enum"][0]
+        if _enum_values(schema):
+            return _enum_values(schema)[0]
         variants = schema.get("oneOf") or schema.get("anyOf")
         if variants:
             return self._example(variants[0], name, depth, full, path)
@@ -946,8 +1039,9 @@ class _Builder:
         if _is_object(schema):
             required = set(schema.get("required") or [])
             everything = full and depth == 0  # the data model (and the envelope's parts); deeper, required only
+            hidden = "writeOnly" if full else "readOnly"  # what the response (full) or the request leaves out
             return {k: self._example(v, k, depth + 1, full, path) for k, v in (schema.get("properties") or {}).items()
-                    if everything or k in required}
+                    if (everything or k in required) and not self._flag(v, hidden)}
         if schema.get("type") == "array":
             return [self._example(schema.get("items") or {}, name, depth, full, path)]
         placeholders = {"integer": 0, "number": 0, "boolean": True, "object": {}}
@@ -989,6 +1083,8 @@ def _display(annotation: str) -> str:
     head = {"list": "List", "dict": "Dict"}.get(head, head)
     if head == "Literal":
         return annotation
+    if head == "Annotated":  # a discriminated union, a tagged member: the docs show the type
+        return _display(_split_top(args[:-1], ",")[0])
     return f"{head}[{', '.join(_display(a) for a in _split_top(args[:-1], ','))}]"
 
 
@@ -1011,6 +1107,36 @@ def _split_top(text: str, separator: str) -> list[str]:
         current += char
     parts.append(current.strip())
     return parts
+
+
+def _enum_values(schema: dict[str, Any]) -> list[Any]:
+    """The values an enum or a const allows ([] for neither)."""
+    if "enum" in schema:
+        return list(schema["enum"])
+    return [schema["const"]] if "const" in schema else []
+
+
+def _description(schema: dict[str, Any], text: str | None = None) -> str:
+    """A docstring: the description (or `text`), then what the schema says beside it that a reader needs."""
+    text = schema.get("description", "") if text is None else text
+    notes = []
+    if schema.get("deprecated"):
+        notes.append("Deprecated.")
+    if schema.get("uniqueItems"):
+        notes.append("The items are unique.")
+    return "\n\n".join(filter(None, [text, " ".join(notes)]))
+
+
+def _discriminated_unions(node: Any) -> Iterator[dict[str, Any]]:
+    """Every schema of the spec that has a discriminator beside oneOf/anyOf."""
+    if isinstance(node, dict):
+        if isinstance(node.get("discriminator"), dict) and (node.get("oneOf") or node.get("anyOf")):
+            yield node
+        for value in node.values():
+            yield from _discriminated_unions(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _discriminated_unions(value)
 
 
 def _optional(inner: TypeRef) -> TypeRef:

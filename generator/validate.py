@@ -28,6 +28,7 @@ REF_SIBLINGS = frozenset({"$ref", "description", "nullable", "example", "default
 # Python name -> where it was taken and by what ("schema 'Foo'"); the SDK's own names have no position.
 Names = dict[str, tuple[JsonPath, str]]
 SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
+ACCESS_FLAGS = frozenset({"readOnly", "writeOnly"})  # may also stand beside $ref: they apply to the property
 # What a value of these keys must look like, in words; the JSON Schema's regular expressions are no help to authors.
 PATTERN_HINTS = {
     "$ref": "expected '#/schemas/Name'",
@@ -94,7 +95,7 @@ def _structural(doc: Document) -> Iterator[Diagnostic]:
 # string of at most TEXT_LIMIT characters; tests/test_validate_cache.py holds the schema to that), so rewording one
 # cannot change whether a spec is well-formed. Keys of the mappings of names below are the author's, not these.
 TEXT_KEYS = frozenset({"description", "summary", "title"})
-NAMED_MAPPINGS = frozenset({"schemas", "properties", "resources", "methods", "params"})
+NAMED_MAPPINGS = frozenset({"schemas", "properties", "resources", "methods", "params", "mapping"})
 TEXT_LIMIT = 100_000
 
 
@@ -369,6 +370,10 @@ class _Semantics:
         enum = schema.get("enum")
         if enum:
             self._check_enum(path, schema, enum)
+        if "const" in schema:
+            self._check_enum_types(path, schema, [schema["const"]], ("const",))
+        if "discriminator" in schema:
+            self._check_discriminator(path, schema)
         properties = schema.get("properties") or {}
         declared = self._declared(schema)
         for index, name in enumerate(schema.get("required") or []):
@@ -396,10 +401,11 @@ class _Semantics:
         if target not in self.schemas:
             hint = did_you_mean(target, self.schemas)
             self.error(path + ("$ref",), "unresolved-ref", f"unresolved reference '{schema['$ref']}'{hint}")
-        extra = sorted(set(schema) - REF_SIBLINGS)
+        allowed = REF_SIBLINGS | ACCESS_FLAGS
+        extra = sorted(set(schema) - allowed)
         if extra:
             self.error(path + (extra[0],), "ref-siblings",
-                       f"'{extra[0]}' cannot stand beside '$ref'; only {', '.join(sorted(REF_SIBLINGS - {'$ref'}))} can",
+                       f"'{extra[0]}' cannot stand beside '$ref'; only {', '.join(sorted(allowed - {'$ref'}))} can",
                        key=True)
 
     def _check_enum(self, path: JsonPath, schema: dict[str, Any], enum: list[Any]) -> None:
@@ -410,12 +416,43 @@ class _Semantics:
                 self.error(path + ("enum", index), "duplicate-enum",
                            f"duplicate enum value {value!r} (same as item {seen[marker] + 1})")
             seen.setdefault(marker, index)
+        self._check_enum_types(path, schema, enum, ("enum",))
+
+    def _check_enum_types(self, path: JsonPath, schema: dict[str, Any], values: list[Any], where: JsonPath) -> None:
         declared: str = schema.get("type", "")
         expected = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,)}.get(declared)
-        for index, value in enumerate(enum):
+        for index, value in enumerate(values):
             bad_bool = isinstance(value, bool) and declared in ("integer", "number")
             if expected and (not isinstance(value, expected) or bad_bool):
-                self.error(path + ("enum", index), "enum-type", f"enum value {value!r} is not of type '{declared}'")
+                at = path + where + ((index,) if where == ("enum",) else ())
+                self.error(at, "enum-type", f"{where[0]} value {value!r} is not of type '{declared}'")
+
+    def _check_discriminator(self, path: JsonPath, schema: dict[str, Any]) -> None:
+        """A discriminator picks one member of oneOf/anyOf by a property every member declares."""
+        key = "oneOf" if "oneOf" in schema else "anyOf" if "anyOf" in schema else None
+        here = path + ("discriminator",)
+        if key is None:
+            self.error(here, "bad-discriminator", "'discriminator' applies only beside 'oneOf' or 'anyOf'", key=True)
+            return
+        prop = schema["discriminator"]["propertyName"]
+        members = schema[key]
+        refs = {member.get("$ref") for member in members}
+        for value, target in (schema["discriminator"].get("mapping") or {}).items():
+            if target not in refs:
+                self.error(here + ("mapping", value), "bad-discriminator",
+                           f"mapping '{value}' -> '{target}' names no member of '{key}'")
+        for index, member in enumerate(members):
+            target = self._target(member)
+            if target is None:
+                continue  # a reference that leads nowhere is reported on its own
+            what = f"member {index + 1}" + (f" ('{member['$ref'][len(REF_PREFIX):]}')" if "$ref" in member else "")
+            if not _is_object_schema(target):
+                self.error(path + (key, index), "bad-discriminator",
+                           f"{what} is not an object schema, so it has no property '{prop}' to discriminate by")
+            elif prop not in self._declared(target):
+                self.error(path + (key, index), "bad-discriminator",
+                           f"{what} does not declare the discriminator property '{prop}'"
+                           + did_you_mean(prop, self._declared(target)))
 
     def _check_allof_cycles(self) -> set[str]:
         """allOf copies its members in and a bare $ref is an alias: neither may lead back to where it started."""

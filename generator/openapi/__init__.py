@@ -6,7 +6,16 @@ What maps to what:
   the security scheme in use -> `auth` (HTTP bearer, OAuth2/OpenID tokens as bearer, API key in a header).
 - `components/schemas` -> `schemas` (`#/components/schemas/X` -> `#/schemas/X`); both nullable styles
   (`nullable: true`, `type: [x, "null"]`, a `{type: "null"}` member of `oneOf`/`anyOf`, `null` in an `enum`) ->
-  `nullable: true`; `const` -> a one-value `enum`; single-member `oneOf`/`anyOf`/`allOf` are unwrapped.
+  `nullable: true`; several types (`type: [string, integer]`) -> `anyOf` with one member per type; `const`,
+  `readOnly`, `writeOnly`, `deprecated`, `uniqueItems` and the numeric bounds carry over (3.0's boolean
+  `exclusiveMinimum` becomes 3.1's number); keywords that only validate (`not`, `propertyNames`, `contains`, ...)
+  are left out silently; single-member `oneOf`/`anyOf`/`allOf` are unwrapped; `required` names no property
+  declares become properties of any type; a `discriminator` beside `oneOf`/`anyOf` carries its `mapping` (members
+  that are unions themselves are replaced by their members; a discriminator the members do not all declare is a
+  warning, and the union stays); `$recursiveRef: "#"` is a reference to the enclosing schema.
+- `$ref`s to other files (relative paths, YAML or JSON, with or without a JSON pointer) are brought into the
+  document first (`bundle.py`): their schemas under their own names, anything else copied in place.
+- Vendor extensions (`x-...`) are ignored without a warning.
 - Success responses written as `allOf: [{$ref: Envelope}, {properties: {data: ...}}]` -> the spec's `envelope`
   (the schema most responses are wrapped in) and each method's `response` (the typed `data`); an operation whose
   success responses have no body at all -> a method without `response` (it returns None).
@@ -84,4 +93,5 @@ class _Importer(Operations):
         if schemas:
             spec["schemas"] = schemas
         spec["resources"] = resources
+        self._check_discriminators(spec)
         return ImportResult(spec, sorted(set(self.warnings)), count)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from ..diagnostics import Diagnostic, SpecError, did_you_mean
 from ..load import Document, JsonPath, load, load_json
+from .bundle import Bundler
 
 T = TypeVar("T")
 COMPONENT_SCHEMAS = "#/components/schemas/"
@@ -78,6 +79,18 @@ def _schema_name(ref: str) -> str | None:
     return _unpointer(ref)[-1] if ref.startswith(COMPONENT_SCHEMAS) and ref.count("/") == 3 else None
 
 
+# Mappings whose keys are names the document chose (a property or a header may well be called x-something).
+NAMED = frozenset({"properties", "schemas", "headers", "responses", "parameters", "securitySchemes", "requestBodies",
+                   "examples", "links", "callbacks", "pathItems", "variables", "mapping", "encoding", "content",
+                   "paths", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+def _is_extension(path: JsonPath) -> bool:
+    """Whether `path` ends at a vendor extension key (`x-...`), not at something a document named so."""
+    last = path[-1]
+    return isinstance(last, str) and last.startswith("x-") and (len(path) < 2 or path[-2] not in NAMED)
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -93,19 +106,39 @@ class Context:
 
     def __init__(self, doc: Document, overrides: Document | None) -> None:
         self.doc = doc
+        self.warnings: list[Diagnostic] = []
+        bundler = Bundler(doc, self._warn_in)  # references to other files: brought into this document first
+        bundler.run()
+        self.origins = bundler.origins
         self.root: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
         self.config: dict[str, Any] = overrides.data if overrides else {}
         self.config_doc = overrides
-        self.warnings: list[Diagnostic] = []
         self.used_config: set[tuple[str, str]] = set()
         self.tag_texts = {str(t.get("name")): str(t["description"]).strip() for t in _list(self.root.get("tags"))
                           if isinstance(t, dict) and t.get("description")}
         self.components: dict[str, Any] = self._mapping(self.root.get("components"))
         self.source_schemas: dict[str, Any] = self._mapping(self.components.get("schemas"))
+        # id(discriminator) -> (the discriminator, its path): checked once the spec is complete.
+        self.discriminated: dict[int, tuple[dict[str, Any], JsonPath]] = {}
 
     def warn(self, path: JsonPath, message: str, code: str = "unsupported") -> None:
-        line, column = self.doc.position(path, key=bool(path) and isinstance(path[-1], str))
-        self.warnings.append(Diagnostic(self.doc.file, line, column, f"{pointer(path)}: {message}", code, "warning"))
+        """A warning at `path`, with its position; never one about a vendor extension (`x-...`) itself, which
+        is ignored unless the importer reads it."""
+        if path and _is_extension(path):
+            return
+        self._warn_in(*self._located(path), message, code)
+
+    def _warn_in(self, doc: Document, path: JsonPath, message: str, code: str) -> None:
+        line, column = doc.position(path, key=bool(path) and isinstance(path[-1], str))
+        self.warnings.append(Diagnostic(doc.file, line, column, f"{pointer(path)}: {message}", code, "warning"))
+
+    def _located(self, path: JsonPath) -> tuple[Document, JsonPath]:
+        """The file and the path there of what sits at `path` in the (bundled) document."""
+        for end in range(len(path), 0, -1) if self.origins else ():
+            found = self.origins.get(path[:end])
+            if found:
+                return found[0], found[1] + path[end:]
+        return self.doc, path
 
     def config_warn(self, path: JsonPath, message: str) -> None:
         assert self.config_doc is not None
