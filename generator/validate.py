@@ -43,6 +43,7 @@ PATTERN_HINTS = {
     "username_env": "expected an environment variable name such as ACME_USERNAME",
     "password_env": "expected an environment variable name such as ACME_PASSWORD",
     "param": "expected a lower-case Python argument name such as api_key",
+    "name": "expected a header, query parameter or cookie name such as X-API-Key",
     "header": "expected an HTTP header name such as X-API-Key",
     "singular": "expected a word of letters, digits and '_' such as position",
     "data": "expected a Python identifier such as data",
