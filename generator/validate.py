@@ -37,7 +37,7 @@ PATTERN_HINTS = {
     "package": "expected a lower-case Python package name such as clear_street",
     "client": "expected a class name in PascalCase such as ClearStreet",
     "cli": "expected a lower-case command name such as clear-street",
-    "base_url": "expected an http:// or https:// URL without spaces",
+    "base_url": "expected an http:// or https:// URL without spaces (on a method, also a relative URL such as /v2 or ./v2)",
     "base_url_env": "expected an environment variable name such as CLEAR_STREET_BASE_URL",
     "env": "expected an environment variable name such as CLEAR_STREET_API_KEY",
     "username_env": "expected an environment variable name such as ACME_USERNAME",

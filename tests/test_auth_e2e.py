@@ -7,9 +7,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import importlib
+import json
 import logging
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,9 +138,8 @@ def test_credentials_come_from_the_environment(vault: Any, server: ScriptedServe
 
 
 def test_missing_credentials_raise_a_clear_error_before_sending(vault: Any, server: ScriptedServer) -> None:
-    with make(vault, server, api_key="hk-SECRET-3") as client:
-        with pytest.raises(vault.VaultError) as raised:
-            client.secrets.get("db")
+    with make(vault, server, api_key="hk-SECRET-3") as client, pytest.raises(vault.VaultError) as raised:
+        client.secrets.get("db")
 
     message = str(raised.value)
     assert message == (
@@ -223,3 +226,56 @@ def test_async_client_sends_the_same_credentials(vault: Any, server: ScriptedSer
     assert listed.path == "/v1/secrets?key=qk" and "x-api-key" not in listed.headers
     assert download.path == "/files/blobs/a"
     assert not {"authorization", "x-api-key", "cookie"} & set(health.headers)
+
+
+# The generated CLI: the same credentials and servers as global options.
+
+
+@pytest.fixture(scope="module")
+def vault_cli(vault: Any) -> list[str]:
+    package = Path(vault.__file__).parent.parent
+    code = "from vault_cli._app import build, load_groups; build(load_groups())(prog_name='vault')"
+    return [sys.executable, "-c", code, str(package.parent / "cli")]
+
+
+def run_cli(vault_cli: list[str], *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    python, flag, code, cli_root = vault_cli
+    package_root = str(Path(cli_root).parent / "python")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("VAULT_")}
+    environment.update(PYTHONPATH=os.pathsep.join([cli_root, package_root]), COLUMNS="100", **(env or {}))
+    return subprocess.run([python, flag, code, *args], capture_output=True, text=True, env=environment, timeout=60,
+                          check=False)
+
+
+def test_cli_takes_credentials_and_server_variables_as_options(vault_cli: list[str], server: ScriptedServer) -> None:
+    result = run_cli(vault_cli, "secrets", "get", "--name", "db", "--port", port(server), "--version", "v2",
+                     "--username", "alice", "--password", "pw-SECRET-2")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == SECRET
+    seen = server.seen[-1]
+    assert (seen.path, seen.headers["authorization"]) == ("/v2/secrets/db", "Basic YWxpY2U6cHctU0VDUkVULTI=")
+
+
+def test_cli_reads_credentials_from_the_environment_and_selects_an_environment(
+        vault_cli: list[str], server: ScriptedServer) -> None:
+    result = run_cli(vault_cli, "secrets", "get", "--name", "db", "--port", port(server), "--environment", "staging",
+                     env={"VAULT_TOKEN": "tok-SECRET-1"})
+
+    assert result.returncode == 0, result.stderr
+    assert (server.seen[-1].path, server.seen[-1].headers["authorization"]) == ("/staging/secrets/db",
+                                                                               "Bearer tok-SECRET-1")
+
+
+def test_cli_debug_redacts_credentials_and_missing_ones_fail_clearly(vault_cli: list[str],
+                                                                     server: ScriptedServer) -> None:
+    server.reply(Reply(200, SECRETS_LIST))
+    debug = run_cli(vault_cli, "secrets", "list", "--port", port(server), "--query-key", "qk-SECRET-4", "--debug")
+    missing = run_cli(vault_cli, "secrets", "get", "--name", "db", "--port", port(server), "--api-key", "hk-SECRET-3")
+
+    assert debug.returncode == 0, debug.stderr
+    assert server.seen[-1].path == "/v1/secrets?key=qk-SECRET-4"
+    assert "qk-SECRET-4" not in debug.stderr and "key=%5Bredacted%5D" in debug.stderr
+    assert missing.returncode == 1 and len(server.seen) == 1
+    assert missing.stderr.startswith("vault: error: Missing credentials for this request: pass token to the client")
+    assert "hk-SECRET-3" not in missing.stderr
