@@ -42,7 +42,7 @@ SERVER_VARIABLES: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
     ("--version", "version", ("v1", "v2"), "v1", "The API version."),
 )
 ENVIRONMENTS: tuple[str, ...] = ("local", "staging")
-SECRET_QUERY = frozenset({"key"})
+SECRET_QUERY: frozenset[str] = frozenset({"key"})
 BASE_URL_ENV = "VAULT_BASE_URL"
 FORMATS = ("json", "pretty", "yaml", "jsonl", "raw")
 SECRET_HEADERS = frozenset({"authorization", "cookie", "x-api-key"})

@@ -109,7 +109,7 @@ class Vault(SyncAPIClient):
         initial_retry_delay: float = INITIAL_RETRY_DELAY,
         max_retry_delay: float = MAX_RETRY_DELAY,
     ) -> None:
-        server_values = {"host": host, "port": port, "version": version}
+        server_values: dict[str, str] = {"host": host, "port": port, "version": version}
         super().__init__(
             base_url=_resolve_base_url(base_url, environment, server_values),
             auth_headers={},
@@ -256,7 +256,7 @@ class AsyncVault(AsyncAPIClient):
         initial_retry_delay: float = INITIAL_RETRY_DELAY,
         max_retry_delay: float = MAX_RETRY_DELAY,
     ) -> None:
-        server_values = {"host": host, "port": port, "version": version}
+        server_values: dict[str, str] = {"host": host, "port": port, "version": version}
         super().__init__(
             base_url=_resolve_base_url(base_url, environment, server_values),
             auth_headers={},
