@@ -515,11 +515,6 @@ class Api:
             names.add("cookie")
         return tuple(sorted(names))
 
-    @property
-    def cli_global_flags(self) -> frozenset[str]:
-        """The flags (without '--') the API's credentials and server variables add to every CLI command."""
-        flags = {c.flag[2:] for c in self.credentials} | {v.flag[2:] for v in self.server_variables}
-        return frozenset(flags | ({"environment"} if self.environments else set()))
 
     @property
     def title(self) -> str:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # imported with the first structural check that runs: it take
 
 REF_PREFIX = "#/schemas/"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# A server variable in a URL; doubled braces ({{x}}) and other text in braces stay as they are, as before variables.
+URL_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_-]*)\}(?!\})")
 REF_SIBLINGS = frozenset({"$ref", "description", "nullable", "example", "default", "title", "deprecated"})
 # Python name -> where it was taken and by what ("schema 'Foo'"); the SDK's own names have no position.
 Names = dict[str, tuple[JsonPath, str]]
@@ -615,9 +617,7 @@ class _Semantics:
                  if "base_url" in method]
         used: set[str] = set()
         for path, url in urls:
-            if "{" in PLACEHOLDER.sub("", url) or "}" in PLACEHOLDER.sub("", url):
-                self.error(path, "bad-value", f"unbalanced braces in URL '{url}'")
-            for name in PLACEHOLDER.findall(url):
+            for name in URL_PLACEHOLDER.findall(url):
                 used.add(name)
                 if name not in variables:
                     self.error(path, "undeclared-server-variable",
