@@ -279,3 +279,24 @@ def test_cli_debug_redacts_credentials_and_missing_ones_fail_clearly(vault_cli: 
     assert missing.returncode == 1 and len(server.seen) == 1
     assert missing.stderr.startswith("vault: error: Missing credentials for this request: pass token to the client")
     assert "hk-SECRET-3" not in missing.stderr
+
+
+@pytest.mark.parametrize("with_params", [False, True], ids=["plain", "client-with-params"])
+def test_a_callers_httpx_client_gets_the_same_credentials_and_urls(vault: Any, server: ScriptedServer,
+                                                                   with_params: bool) -> None:
+    """Through a caller's httpx.Client: the fast path, and the one through its build_request (a client with
+    default params)."""
+    import httpx
+
+    server.reply(Reply(200, SECRETS_LIST))
+    params = {"tenant": "t1"} if with_params else None
+    with httpx.Client(params=params) as http, make(vault, server, http_client=http, query_key="qk",
+                                                   api_key="hk", session="ck") as client:
+        client.secrets.list()
+        client.secrets.download("a")
+        client.secrets.mirror()
+
+    tenant = "tenant=t1&" if with_params else ""
+    assert [s.path for s in server.seen] == [f"/v1/secrets?{tenant}key=qk", f"/files/blobs/a{'?tenant=t1' * with_params}",
+                                             f"/mirror-root/mirror{'?tenant=t1' * with_params}"]
+    assert [(s.headers["x-api-key"], s.headers["cookie"]) for s in server.seen[1:]] == [("hk", "session=ck")] * 2
