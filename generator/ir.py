@@ -384,7 +384,7 @@ class Credential:
 
     @property
     def flag(self) -> str:
-        return "--" + naming.kebab(self.name)
+        return naming.cli_global_flag(self.name, "credential")
 
 
 @dataclass(frozen=True)
@@ -417,7 +417,7 @@ class ServerVariable:
 
     @property
     def flag(self) -> str:
-        return "--" + naming.kebab(self.name)
+        return naming.cli_global_flag(self.name, "variable")
 
 
 Security = tuple[tuple[str, ...], ...]
@@ -598,10 +598,10 @@ class _Builder:
         self.done: set[str] = set()
         api = self.spec["api"]
         # The CLI's global options for credentials and server variables: a parameter's flag must not be one.
-        arguments = [a for needed in scheme_credentials(api).values() for a, _ in needed]
-        arguments += [naming.param_name(name) for name in api.get("server_variables") or {}]
-        arguments += ["environment"] if api.get("environments") else []
-        self.global_flags = frozenset(naming.kebab(argument) for argument in arguments)
+        flags = [naming.cli_global_flag(a, "credential") for needed in scheme_credentials(api).values() for a, _ in needed]
+        flags += [naming.cli_global_flag(naming.param_name(name), "variable") for name in api.get("server_variables") or {}]
+        flags += ["--environment"] if api.get("environments") else []
+        self.global_flags = frozenset(flag[2:] for flag in flags)
 
     @cached_property
     def tag_properties(self) -> dict[str, set[str]]:

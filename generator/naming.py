@@ -122,6 +122,13 @@ def cli_flag(wire_name: str, taken: bool = False) -> str:
     return f"--{flag}-param" if taken or flag in CLI_RESERVED_FLAGS else f"--{flag}"
 
 
+def cli_global_flag(name: str, suffix: str) -> str:
+    """The CLI option of a client argument (a credential, a server variable): --region; one named like a flag every
+    command has (--format) becomes --format-SUFFIX. --api-key is the API key's own."""
+    flag = kebab(name)
+    return f"--{flag}-{suffix}" if flag in CLI_RESERVED_FLAGS - {"api-key"} else f"--{flag}"
+
+
 def resource_singular(name: str, override: str | None) -> str:
     return override or singular(snake(name))
 

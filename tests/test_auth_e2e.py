@@ -248,7 +248,7 @@ def run_cli(vault_cli: list[str], *args: str, env: dict[str, str] | None = None)
 
 
 def test_cli_takes_credentials_and_server_variables_as_options(vault_cli: list[str], server: ScriptedServer) -> None:
-    result = run_cli(vault_cli, "secrets", "get", "--name", "db", "--port", port(server), "--version", "v2",
+    result = run_cli(vault_cli, "secrets", "get", "--name", "db", "--port", port(server), "--version-variable", "v2",
                      "--username", "alice", "--password", "pw-SECRET-2")
 
     assert result.returncode == 0, result.stderr
@@ -300,3 +300,43 @@ def test_a_callers_httpx_client_gets_the_same_credentials_and_urls(vault: Any, s
     assert [s.path for s in server.seen] == [f"/v1/secrets?{tenant}key=qk", f"/files/blobs/a{'?tenant=t1' * with_params}",
                                              f"/mirror-root/mirror{'?tenant=t1' * with_params}"]
     assert [(s.headers["x-api-key"], s.headers["cookie"]) for s in server.seen[1:]] == [("hk", "session=ck")] * 2
+
+
+LEGACY = """\
+clientgen: 1
+api:
+  name: Legacy
+  package: legacy_key
+  client: Legacy
+  cli: legacy
+  base_url: https://legacy.example
+  auth: {type: header, header: X-Key}
+envelope:
+  name: BaseResponse
+  properties:
+    request_id: {type: string}
+resources:
+  things:
+    methods:
+      get:
+        http: GET /things
+      health:
+        http: GET /health
+        security: []
+"""
+
+
+def test_security_empty_with_one_api_key(tmp_path: Path, server: ScriptedServer) -> None:
+    """`auth` (one key) keeps its meaning; a method with `security: []` sends no key."""
+    (tmp_path / "legacy.yaml").write_text(LEGACY)
+    generate(tmp_path / "legacy.yaml", tmp_path / "out")
+    sys.path.insert(0, str(tmp_path / "out" / "python"))
+    try:
+        legacy = importlib.import_module("legacy_key")
+        with legacy.Legacy(api_key="k-SECRET", base_url=server.url) as client:
+            client.things.get()
+            client.things.health()
+    finally:
+        sys.path.remove(str(tmp_path / "out" / "python"))
+
+    assert [s.headers.get("x-key") for s in server.seen] == ["k-SECRET", None]
