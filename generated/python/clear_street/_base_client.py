@@ -143,7 +143,8 @@ class RequestOptions:
 class BaseClient:
     """Configuration, request building, retry decisions and response parsing: what the sync and async clients share.
 
-    The API key lives only in `_auth_headers`: it is kept out of `repr()`, logs and error messages.
+    Credentials live only in `_auth_headers` (an API's one key) or `_auth` (its security schemes): they are kept out
+    of `repr()`, logs and error messages.
     """
 
     def __init__(

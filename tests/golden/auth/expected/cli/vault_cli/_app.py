@@ -39,7 +39,7 @@ CREDENTIALS: tuple[tuple[str, str, str, str], ...] = (
 SERVER_VARIABLES: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
     ("--host", "host", (), "127.0.0.1", "The server's address."),
     ("--port", "port", (), "80", "{port} in the API's URLs."),
-    ("--version", "version", ("v1", "v2"), "v1", "The API version."),
+    ("--version-variable", "version", ("v1", "v2"), "v1", "The API version."),
 )
 ENVIRONMENTS: tuple[str, ...] = ("local", "staging")
 SECRET_QUERY: frozenset[str] = frozenset({"key"})
