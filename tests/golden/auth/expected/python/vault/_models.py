@@ -4,7 +4,7 @@ from typing import Any
 
 import pydantic
 
-__all__ = ["LENIENT", "BaseModel", "lenient_enums"]
+__all__ = ["LENIENT", "BaseModel", "discriminated", "lenient_enums"]
 
 _LENIENT_KEY = "vault_lenient"
 LENIENT = {_LENIENT_KEY: True}
@@ -35,3 +35,17 @@ def _keep_unknown_enum_values(
         if lenient and all(error["type"] == "literal_error" for error in exc.errors()):
             return value
         raise
+
+
+def discriminated(wire_name: str, tags: dict[str, str]) -> Any:
+    """The discriminator of a union whose members pydantic cannot tell apart by a Literal field: the value of the
+    property `wire_name` selects the member tagged `tags[value]` (`Annotated[Cat, Tag("Cat")]`); a model instance
+    is its own class. An unknown value selects nothing, and validation fails."""
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, pydantic.BaseModel):
+            return type(value).__name__
+        found = value.get(wire_name) if isinstance(value, dict) else None
+        return tags.get(found) if isinstance(found, str) else None
+
+    return pydantic.Discriminator(tag)
