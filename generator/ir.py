@@ -24,6 +24,9 @@ THIRD_PARTY_MODULES = frozenset({"httpx", "pydantic", "typing_extensions"})
 FORMAT_EXAMPLES = {"date-time": "2019-12-27T18:11:19.117Z", "date": "2019-12-27",
                    "uuid": "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"}
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# Keyword arguments the client constructor has whatever the API: credentials and server variables need others.
+CLIENT_ARGUMENTS = frozenset({"self", "base_url", "environment", "timeout", "max_retries", "default_headers",
+                              "http_client", "strict_response_validation", "initial_retry_delay", "max_retry_delay"})
 
 
 # --- types -------------------------------------------------------------------------------------------------------
@@ -153,6 +156,7 @@ class Param:
     explode: bool = True
     file: bool = False  # a multipart file field (schema: string, format: binary), or a list of them
     flag_name: str = ""  # what the CLI flag is made from: the wire name, or the Python name when that was made distinct
+    flag_taken: bool = False  # a credential or server variable of the API has this parameter's CLI flag
 
     @property
     def query_code(self) -> Code:
@@ -172,7 +176,7 @@ class Param:
 
     @property
     def flag(self) -> str:
-        return naming.cli_flag(self.flag_name or self.wire_name)
+        return naming.cli_flag(self.flag_name or self.wire_name, self.flag_taken)
 
     @property
     def cli_example(self) -> str:
@@ -250,6 +254,18 @@ class Method:
         """The `Cookie` header of the cookie parameters."""
         cookies = ", ".join(f"{py_str(p.wire_name)}: {p.name}" for p in self.located("cookie"))
         return Code(f"_cookie_header({{{cookies}}})")
+    security: Security | None = None  # the spec's method `security` (() sends no credentials); None: the API's
+    base_url: str = ""  # the spec's method `base_url`: this method's own, '' for the client's
+
+    @property
+    def auth_args(self) -> tuple[Code, ...]:
+        """Keyword arguments of the runtime's request call for the method's own security and base URL."""
+        args = []
+        if self.security is not None:
+            args.append(Code(f"security={_security_code(self.security)}"))
+        if self.base_url:
+            args.append(Code(f"base_url={py_str(self.base_url)}"))
+        return tuple(args)
 
     @property
     def retry_args(self) -> tuple[Code, ...]:
@@ -379,9 +395,93 @@ class Resource:
 
 @dataclass(frozen=True)
 class Auth:
+    """The spec's `api.auth`: one key, sent as a bearer token or in a header."""
+
     type: str
     header: str
     env: str
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One client argument that holds a secret (an API key, a token, a username or a password)."""
+
+    name: str  # the client's keyword argument
+    env: str  # the environment variable it falls back to
+
+    @property
+    def words(self) -> str:
+        """'API key', 'access token': for help texts."""
+        text = " ".join(naming.words(self.name))
+        return "API key" if text == "api key" else text
+
+    @property
+    def example_value(self) -> str:
+        """'My API Key', 'My Password'."""
+        return "My " + " ".join(w if w == "API" else w.capitalize() for w in self.words.split())
+
+    @property
+    def example(self) -> Code:
+        """The argument as the README shows it: api_key="My API Key"."""
+        return Code(f"{self.name}={py_str(self.example_value)}")
+
+    @property
+    def flag(self) -> str:
+        return naming.cli_global_flag(self.name, "credential")
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A spec `api.security_schemes` entry, resolved: what it sends and the client arguments it needs."""
+
+    name: str
+    kind: str  # bearer | basic | api_key
+    location: str  # header | query | cookie
+    wire_name: str  # the header, query parameter or cookie name
+    credentials: tuple[str, ...]  # client arguments: ('api_key',), ('username', 'password')
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """A `{placeholder}` of the API's URLs: a client keyword argument with a default."""
+
+    name: str  # the client's keyword argument
+    wire_name: str  # the placeholder
+    default: str
+    enum: tuple[str, ...]
+    description: str
+
+    @property
+    def annotation(self) -> Code:
+        if self.enum:
+            return Code("Literal[" + ", ".join(py_str(value) for value in self.enum) + "]")
+        return Code("str")
+
+    @property
+    def flag(self) -> str:
+        return naming.cli_global_flag(self.name, "variable")
+
+
+Security = tuple[tuple[str, ...], ...]
+
+
+def scheme_credentials(api: dict[str, Any]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Scheme name -> (client argument, environment variable) for each credential it needs. Basic auth takes
+    `username` and `password`; a bearer or API key scheme its `param`, by default `api_key` when it is the API's only
+    one, else the scheme name in snake_case. validate.py checks the names these give."""
+    schemes: dict[str, Any] = api.get("security_schemes") or {}
+    upper = api["package"].upper()
+    single = sum(1 for scheme in schemes.values() if scheme.get("type") != "basic") == 1
+    found: dict[str, tuple[tuple[str, str], ...]] = {}
+    for name, scheme in schemes.items():
+        if scheme.get("type") == "basic":
+            found[name] = (("username", scheme.get("username_env", f"{upper}_USERNAME")),
+                           ("password", scheme.get("password_env", f"{upper}_PASSWORD")))
+        else:
+            param = scheme.get("param") or ("api_key" if single else naming.identifier(name))
+            found[name] = ((param, scheme.get("env", f"{upper}_{param.upper()}")),)
+    return found
 
 
 @dataclass(frozen=True)
@@ -395,7 +495,7 @@ class Api:
     base_url: str
     base_url_env: str
     log_env: str
-    auth: Auth
+    auth: Auth | None  # the spec's `api.auth`; None with `security_schemes` (or no auth at all)
     envelope: ModelDef
     data_field: str
     resources: tuple[Resource, ...]
@@ -405,6 +505,59 @@ class Api:
     spec_name: str
     spec_sha256: str = field(repr=False)
     package_option: str = ""  # the package name given with --package-name (vendoring), else ''
+    # Credentials (spec `security_schemes`, `security`) and servers (`server_variables`, `environments`).
+    schemes: tuple[SecurityScheme, ...] = ()
+    credentials: tuple[Credential, ...] = ()  # every client argument the schemes need (api_key for `auth`)
+    security: Security = ()  # the alternatives a call uses by default
+    server_variables: tuple[ServerVariable, ...] = ()
+    environments: tuple[tuple[str, str], ...] = ()  # (name, URL), the first the default
+
+    @property
+    def security_code(self) -> Code:
+        return _security_code(self.security)
+
+    @property
+    def environment_annotation(self) -> Code:
+        return Code("Literal[" + ", ".join(py_str(name) for name, _ in self.environments) + "]")
+
+    @property
+    def secret_query(self) -> tuple[str, ...]:
+        """Query parameters that carry credentials, which the CLI's --debug output redacts."""
+        return tuple(sorted({s.wire_name for s in self.schemes if s.location == "query"}))
+
+    @property
+    def example_credentials(self) -> tuple[Credential, ...]:
+        """What the README passes to the client: the credentials of the first alternative."""
+        if self.auth is not None or not self.security:
+            return self.credentials
+        needed = {c for scheme in self.schemes if scheme.name in self.security[0] for c in scheme.credentials}
+        return tuple(c for c in self.credentials if c.name in needed)
+
+    def security_words(self, security: Security) -> str:
+        """'token; or username and password': the client arguments each alternative needs, for the docs."""
+        if not security or not any(security):
+            return "none: this method sends no credentials"
+        needs = {s.name: s.credentials for s in self.schemes}
+        options = [" and ".join(dict.fromkeys(c for name in alternative for c in needs.get(name, ())))
+                   for alternative in security]
+        return "; or ".join(option or "none" for option in options)
+
+    @property
+    def example_client_args(self) -> Code:
+        """api_key="My API Key", for a one-line client in the README."""
+        return Code(", ".join(c.example for c in self.example_credentials))
+
+    @property
+    def secret_headers(self) -> tuple[str, ...]:
+        """Lower-case names of the headers that carry credentials, which the CLI's --debug output redacts."""
+        names = {"authorization"}
+        if self.auth is not None:
+            names.add(self.auth.header.lower())
+        names |= {s.wire_name.lower() for s in self.schemes if s.location == "header"}
+        if any(s.location == "cookie" for s in self.schemes):
+            names.add("cookie")
+        return tuple(sorted(names))
+
 
     @property
     def title(self) -> str:
@@ -486,6 +639,12 @@ class _Builder:
         self.param_types: dict[str, str] = {}  # schema name -> its request-side TypedDict name
         self.by_name: dict[str, Definition] = {}
         self.done: set[str] = set()
+        api = self.spec["api"]
+        # The CLI's global options for credentials and server variables: a parameter's flag must not be one.
+        flags = [naming.cli_global_flag(a, "credential") for needed in scheme_credentials(api).values() for a, _ in needed]
+        flags += [naming.cli_global_flag(naming.param_name(name), "variable") for name in api.get("server_variables") or {}]
+        flags += ["--environment"] if api.get("environments") else []
+        self.global_flags = frozenset(flag[2:] for flag in flags)
 
     @cached_property
     def tag_properties(self) -> dict[str, set[str]]:
@@ -518,8 +677,10 @@ class _Builder:
         )
         modules = tuple(self._module(name, defs) for name, defs in sorted(self.definitions.items()))
         packages = _packages(modules)
-        auth = api["auth"]
+        auth = api.get("auth")
         upper = package.upper()
+        credentials, schemes = self._schemes(api)
+        environments = tuple((name, url) for name, url in (api.get("environments") or {}).items())
         return Api(
             name=api["name"],
             description=api.get("description", ""),
@@ -527,10 +688,11 @@ class _Builder:
             client_class=api["client"],
             cli_name=api["cli"],
             version=api.get("version", "0.1.0"),
-            base_url=api["base_url"],
+            base_url=api["base_url"] if "base_url" in api else environments[0][1],
             base_url_env=api.get("base_url_env", f"{upper}_BASE_URL"),
             log_env=f"{upper}_LOG",
-            auth=Auth(auth["type"], auth.get("header", "Authorization"), auth.get("env", f"{upper}_API_KEY")),
+            auth=Auth(auth["type"], auth.get("header", "Authorization"), auth.get("env", f"{upper}_API_KEY"))
+            if auth is not None else None,
             envelope=envelope,
             data_field=self.spec["envelope"].get("data", "data"),
             resources=resources,
@@ -539,7 +701,33 @@ class _Builder:
             type_docs=tuple(self._type_doc(d) for m in modules if m.name.count(".") == 1 for d in m.definitions),
             spec_name=self.doc.file.replace("\\", "/").rsplit("/", 1)[-1],
             spec_sha256=self.doc.sha256,
+            schemes=schemes,
+            credentials=credentials,
+            security=_security(api["security"]) if "security" in api else tuple((s.name,) for s in schemes),
+            server_variables=tuple(
+                ServerVariable(naming.param_name(name), name, v["default"], tuple(v.get("enum") or ()),
+                               v.get("description", ""))
+                for name, v in (api.get("server_variables") or {}).items()
+            ),
+            environments=environments,
         )
+
+    def _schemes(self, api: dict[str, Any]) -> tuple[tuple[Credential, ...], tuple[SecurityScheme, ...]]:
+        """The client's credential arguments (each once, in spec order) and the schemes that use them."""
+        if "auth" in api:
+            return (Credential("api_key", api["auth"].get("env", f"{api['package'].upper()}_API_KEY")),), ()
+        credentials: dict[str, Credential] = {}
+        schemes = []
+        for name, needed in scheme_credentials(api).items():
+            scheme = api["security_schemes"][name]
+            for argument, env in needed:
+                credentials.setdefault(argument, Credential(argument, env))
+            kind = scheme["type"]
+            location = scheme.get("in", "header")
+            wire_name = scheme.get("name", "Authorization") if kind == "api_key" else "Authorization"
+            schemes.append(SecurityScheme(name, kind, location, wire_name, tuple(a for a, _ in needed),
+                                          scheme.get("description", "")))
+        return tuple(credentials.values()), tuple(schemes)
 
     def _module(self, name: str, definitions: list[Definition]) -> Module:
         needed: set[tuple[str, str]] = set()
@@ -896,6 +1084,8 @@ class _Builder:
             pagination=self._pagination(spec, data) if data else None,
             request_format=request_format,
             content_type=spec.get("content_type", ""),
+            security=_security(spec["security"]) if "security" in spec else None,
+            base_url=spec.get("base_url", ""),
         )
 
     def _response_data(self, schema: dict[str, Any], response_type: str, types_module: str) -> TypeRef:
@@ -996,6 +1186,7 @@ class _Builder:
             explode=spec.get("explode", style in ("", "form")),
             file=file,
             flag_name="" if name == naming.param_name(wire) else name.rstrip("_"),
+            flag_taken=naming.kebab(wire) in self.global_flags,
         )
 
     def _is_file(self, schema: dict[str, Any] | None) -> bool:
@@ -1332,6 +1523,18 @@ def _path_code(path: str, names: dict[str, str]) -> Code:
     if position < len(path):
         parts.append(py_str(path[position:]))
     return Code(" + ".join(parts) or '""')
+
+
+def _security(spec: list[list[str]]) -> Security:
+    return tuple(tuple(alternative) for alternative in spec)
+
+
+def _security_code(security: Security) -> Code:
+    """A tuple of tuples of scheme names, as Python: (("A",), ("B", "C"))."""
+    def one(items: tuple[str, ...]) -> str:
+        return "(" + ", ".join(py_str(item) for item in items) + ("," if len(items) == 1 else "") + ")"
+
+    return Code("(" + ", ".join(one(a) for a in security) + ("," if len(security) == 1 else "") + ")")
 
 
 def _spec_example(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> Any:

@@ -156,10 +156,18 @@ def member_name(name: str) -> str:
     return identifier(name, RESOURCE_RESERVED)
 
 
-def cli_flag(wire_name: str) -> str:
-    """--account-id; a parameter named like a global flag (--format) becomes --format-param."""
+def cli_flag(wire_name: str, taken: bool = False) -> str:
+    """--account-id; a parameter named like a global flag (--format, or one the API's credentials and server
+    variables add: `taken`) becomes --format-param."""
     flag = kebab(wire_name)
-    return f"--{flag}-param" if flag in CLI_RESERVED_FLAGS else f"--{flag}"
+    return f"--{flag}-param" if taken or flag in CLI_RESERVED_FLAGS else f"--{flag}"
+
+
+def cli_global_flag(name: str, suffix: str) -> str:
+    """The CLI option of a client argument (a credential, a server variable): --region; one named like a flag every
+    command has (--format) becomes --format-SUFFIX. --api-key is the API key's own."""
+    flag = kebab(name)
+    return f"--{flag}-{suffix}" if flag in CLI_RESERVED_FLAGS - {"api-key"} else f"--{flag}"
 
 
 def resource_singular(name: str, override: str | None) -> str:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # imported with the first structural check that runs: it take
 
 REF_PREFIX = "#/schemas/"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# A server variable in a URL; doubled braces ({{x}}) and other text in braces stay as they are, as before variables.
+URL_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_-]*)\}(?!\})")
 REF_SIBLINGS = frozenset({"$ref", "description", "nullable", "example", "default", "title", "deprecated"})
 # Python name -> where it was taken and by what ("schema 'Foo'"); the SDK's own names have no position.
 Names = dict[str, tuple[JsonPath, str]]
@@ -37,9 +39,13 @@ PATTERN_HINTS = {
     "package": "expected a lower-case Python package name such as clear_street",
     "client": "expected a class name in PascalCase such as ClearStreet",
     "cli": "expected a lower-case command name such as clear-street",
-    "base_url": "expected an http:// or https:// URL without spaces",
+    "base_url": "expected an http:// or https:// URL without spaces (on a method, also a relative URL such as /v2 or ./v2)",
     "base_url_env": "expected an environment variable name such as CLEAR_STREET_BASE_URL",
     "env": "expected an environment variable name such as CLEAR_STREET_API_KEY",
+    "username_env": "expected an environment variable name such as ACME_USERNAME",
+    "password_env": "expected an environment variable name such as ACME_PASSWORD",
+    "param": "expected a lower-case Python argument name such as api_key",
+    "name": "expected a header, query parameter or cookie name such as X-API-Key",
     "header": "expected an HTTP header name such as X-API-Key",
     "singular": "expected a word of letters, digits and '_' such as position",
     "data": "expected a Python identifier such as data",
@@ -95,7 +101,8 @@ def _structural(doc: Document) -> Iterator[Diagnostic]:
 # string of at most TEXT_LIMIT characters; tests/test_validate_cache.py holds the schema to that), so rewording one
 # cannot change whether a spec is well-formed. Keys of the mappings of names below are the author's, not these.
 TEXT_KEYS = frozenset({"description", "summary", "title"})
-NAMED_MAPPINGS = frozenset({"schemas", "properties", "resources", "methods", "params", "mapping"})
+NAMED_MAPPINGS = frozenset({"schemas", "properties", "resources", "methods", "params", "mapping", "security_schemes",
+                            "server_variables", "environments"})
 TEXT_LIMIT = 100_000
 
 
@@ -260,6 +267,8 @@ class _Semantics:
         self._check_alias_cycles(reported)
         self._check_module_packages()
         self._check_envelope()
+        self._check_security()
+        self._check_servers()
         # Top-level resources write their method types into the package that holds the schemas.
         schema_types: Names = {naming.class_name(n): (("schemas", n), f"schema '{n}'") for n in self.schemas}
         self._check_inline_class_names(schema_types)
@@ -531,6 +540,99 @@ class _Semantics:
                 self.error(("envelope", "required", index), "unknown-required",
                            f"required property '{name}' is not declared in the envelope's 'properties'"
                            + did_you_mean(name, properties))
+
+    # credentials and servers
+
+    def _check_security(self) -> None:
+        api = self.data.get("api", {})
+        schemes: dict[str, Any] = api.get("security_schemes") or {}
+        if "auth" in api and "security_schemes" in api:
+            self.error(("api", "security_schemes"), "auth-conflict",
+                       "'auth' and 'security_schemes' cannot both be given; 'security_schemes' describes every "
+                       "scheme 'auth' can, so keep one", key=True)
+        for name, scheme in schemes.items():
+            self._check_scheme(("api", "security_schemes", name), scheme)
+        taken: Names = {name: ((), "") for name in ir.CLIENT_ARGUMENTS}
+        envs: dict[str, tuple[str, str, JsonPath]] = {}  # argument -> (env, scheme, where)
+        for name, credentials in ir.scheme_credentials(api).items():
+            path: JsonPath = ("api", "security_schemes", name)
+            for argument, env in credentials:
+                if argument in envs:
+                    other_env, other, where = envs[argument]
+                    if env != other_env:
+                        line = self.doc.position(where, key=True)[0]
+                        self.error(path, "bad-scheme",
+                                   f"scheme '{name}' reads the client argument '{argument}' from ${env}, but scheme "
+                                   f"'{other}' (line {line}) reads it from ${other_env}; use one variable", key=True)
+                    continue
+                envs[argument] = (env, name, path)
+                self._claim(taken, argument, path, f"the credential argument '{argument}' of scheme '{name}'")
+        for name in api.get("server_variables") or {}:
+            self._claim(taken, naming.param_name(name), ("api", "server_variables", name), f"server variable '{name}'")
+        if "security" in api:
+            self._check_requirements(("api", "security"), api["security"], schemes)
+        for path, method in self._methods(self.data.get("resources") or {}, ("resources",)):
+            if "security" in method:
+                self._check_requirements(path + ("security",), method["security"], schemes)
+
+    def _check_scheme(self, path: JsonPath, scheme: dict[str, Any]) -> None:
+        """Which keys each type of scheme takes: api_key needs 'in' and 'name'; basic has two variables."""
+        kind = scheme["type"]
+        allowed = {"bearer": {"param", "env"}, "basic": {"username_env", "password_env"},
+                   "api_key": {"in", "name", "param", "env"}}[kind] | {"type", "description"}
+        for key in scheme:
+            if key not in allowed:
+                self.error(path + (key,), "bad-scheme", f"'{key}' does not apply to a scheme of type '{kind}'", key=True)
+        if kind == "api_key":
+            missing = [key for key in ("in", "name") if key not in scheme]
+            if missing:
+                listed = " and ".join(f"'{key}'" for key in missing)
+                self.error(path, "bad-scheme", f"a scheme of type 'api_key' needs {listed}: where the key goes and "
+                           "under which name", key=True)
+
+    def _check_requirements(self, path: JsonPath, security: list[list[str]], schemes: dict[str, Any]) -> None:
+        for index, alternative in enumerate(security):
+            for position, name in enumerate(alternative):
+                if name not in schemes:
+                    where = "is not declared in 'api.security_schemes'" if schemes else (
+                        "cannot be used: the API declares no 'security_schemes'")
+                    self.error(path + (index, position), "unknown-scheme",
+                               f"security scheme '{name}' {where}{did_you_mean(name, schemes)}")
+
+    def _check_servers(self) -> None:
+        api = self.data.get("api", {})
+        environments: dict[str, str] = api.get("environments") or {}
+        variables: dict[str, Any] = api.get("server_variables") or {}
+        if "base_url" not in api and not environments:
+            self.error(("api",), "missing-key", "missing required key 'base_url' in 'api' (or give 'environments')",
+                       key=True)
+        first = next(iter(environments.values()), None)
+        if first is not None and "base_url" in api and api["base_url"] != first:
+            self.error(("api", "base_url"), "bad-environment",
+                       f"'base_url' must be the first environment's URL ({first}), the default, or be left out")
+        urls: list[tuple[JsonPath, str]] = [(("api", "base_url"), api["base_url"])] if "base_url" in api else []
+        urls += [(("api", "environments", name), url) for name, url in environments.items()]
+        urls += [(path + ("base_url",), method["base_url"])
+                 for path, method in self._methods(self.data.get("resources") or {}, ("resources",))
+                 if "base_url" in method]
+        used: set[str] = set()
+        for path, url in urls:
+            for name in URL_PLACEHOLDER.findall(url):
+                used.add(name)
+                if name not in variables:
+                    self.error(path, "undeclared-server-variable",
+                               f"URL placeholder '{{{name}}}' is not declared in 'api.server_variables'"
+                               + did_you_mean(name, variables))
+        for name, variable in variables.items():
+            if name not in used:
+                self.error(("api", "server_variables", name), "unused-server-variable",
+                           f"server variable '{name}' appears in no URL (base_url, environments or a method's "
+                           "base_url)", key=True)
+            enum = variable.get("enum")
+            if enum and variable["default"] not in enum:
+                self.error(("api", "server_variables", name, "default"), "bad-server-variable",
+                           f"default {variable['default']!r} is not one of the variable's 'enum' values"
+                           + did_you_mean(variable["default"], enum))
 
     # resources and methods
 

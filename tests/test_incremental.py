@@ -208,7 +208,10 @@ def test_the_templates_rendered_only_when_their_inputs_change_read_nothing_else_
     from generator.render import templates_dir
 
     trees = {"resources", "modules", "packages", "type_docs"}
-    settings = {f.name for f in fields(Api)} - trees | {"title", "cli_package"}
+    # Besides the fields, properties of Api made from the settings alone (names, credentials, servers).
+    derived = {"title", "cli_package", "secret_headers", "secret_query", "security_words", "example_credentials",
+               "example_client_args", "security_code", "environment_annotation"}
+    settings = {f.name for f in fields(Api)} - trees | derived
     for template in sorted(PER_NODE):
         text, queue = "", [template]
         while queue:  # the template and what it includes (by name: anything else could not be followed here)

@@ -93,13 +93,16 @@ def test_constructs_of_3_1() -> None:
     assert methods["update_animal"]["params"]["body"] == {
         "in": "body", "root": True, "schema": {"$ref": "#/schemas/AnimalUpdate", "nullable": True}}
     assert methods["create_animal"]["params"]["species"]["required"] is True  # object body -> one param per field
-    assert spec["api"]["base_url"] == "https://zoo.example" and spec["api"]["auth"] == {"type": "bearer"}
+    assert spec["api"]["base_url"] == "https://zoo.example"
+    assert spec["api"]["security_schemes"] == {"Bearer": {"type": "bearer"}} and "security" not in spec["api"]
 
 
 def test_constructs_of_3_0_with_overrides() -> None:
     spec = import_openapi(CASES / "v30" / "openapi.yaml", CASES / "v30" / "overrides.yaml").spec
-    assert spec["api"]["base_url"] == "https://eu.acme.example/api"  # server variables take their defaults
-    assert spec["api"]["auth"] == {"type": "header", "header": "X-API-Key"}
+    assert spec["api"]["base_url"] == "https://{region}.acme.example/api"  # a client argument, default eu
+    assert spec["api"]["server_variables"] == {"region": {"default": "eu"}}
+    assert spec["api"]["security_schemes"] == {"ApiKey": {"type": "api_key", "in": "header", "name": "X-API-Key"}}
+    assert spec["resources"]["meta"]["methods"]["health"]["security"] == []  # security: [] on the operation
     assert spec["envelope"]["properties"]["error"]["nullable"] is True  # nullable: true (3.0)
     assert "Kind" in spec["schemas"] and "NoteKind" not in spec["schemas"]  # types: renamed
     notes = spec["resources"]["v1"]["resources"]["notebooks"]["resources"]["notes"]

@@ -2,8 +2,11 @@
 
 What maps to what:
 
-- `info` -> `api` (name, description); package, client and CLI names from the title; `servers[0]` -> `base_url`;
-  the security scheme in use -> `auth` (HTTP bearer, OAuth2/OpenID tokens as bearer, API key in a header).
+- `info` -> `api` (name, description); package, client and CLI names from the title; `servers` -> `base_url` (one
+  server) or `environments` (several, named from their descriptions), their variables -> `server_variables`;
+  `components/securitySchemes` -> `security_schemes` (HTTP bearer and basic, API keys in a header, query or cookie,
+  OAuth2/OpenID tokens as bearer) and `security` -> `security`; an operation's `security` -> the method's, and its
+  (or its path's) `servers` -> the method's `base_url`.
 - `components/schemas` -> `schemas` (`#/components/schemas/X` -> `#/schemas/X`); both nullable styles
   (`nullable: true`, `type: [x, "null"]`, a `{type: "null"}` member of `oneOf`/`anyOf`, `null` in an `enum`) ->
   `nullable: true`; several types (`type: [string, integer]`) -> `anyOf` with one member per type; `const`,
@@ -89,6 +92,8 @@ class _Importer(Operations):
         if not count:
             self.warn(("paths",), "the document has no operations (GET, PUT, POST, DELETE, PATCH)", "no-operations")
         self._unused_config()
+        if self.server_variables and "server_variables" not in api:  # the API's servers' and the methods'
+            api["server_variables"] = self.server_variables
         spec: dict[str, Any] = {"clientgen": 1, "api": api, "envelope": envelope}
         if schemas:
             spec["schemas"] = schemas

@@ -34,9 +34,7 @@ class Operations(Envelope, Security):
                     count += self._guard(where, "this operation", add, 0)
                 elif verb in ("head", "options", "trace"):
                     self.warn(where, f"{verb.upper()} operations cannot be expressed; skipped")
-                elif verb == "servers":
-                    self.warn(where, "path-level servers cannot be expressed; the API's base_url is used")
-                elif verb not in ("parameters", "description", "summary", "$ref"):
+                elif verb not in ("parameters", "description", "summary", "$ref", "servers"):
                     self.warn(where, f"'{verb}' cannot be expressed; dropped")
         return self._describe(tree), count
 
@@ -104,12 +102,10 @@ class Operations(Envelope, Security):
 
     def _method(self, route: str, verb: str, operation: dict[str, Any], item: dict[str, Any], path: JsonPath,
                 override: dict[str, Any]) -> dict[str, Any]:
-        for key, value in operation.items():
-            if key in ("callbacks", "servers"):
+        for key in operation:
+            if key == "callbacks":
                 self.warn(path + (key,), f"operation '{key}' cannot be expressed; dropped")
-            elif key == "security":
-                self._operation_security(value, path + (key,))
-            elif key not in ("tags", "summary", "description", "operationId", "parameters", "requestBody",
+            elif key not in ("security", "servers", "tags", "summary", "description", "operationId", "parameters", "requestBody",
                              "responses", "deprecated") and key not in DOC_ONLY:
                 self.warn(path + (key,), f"'{key}' cannot be expressed; dropped")
         renames = {str(k): str(v) for k, v in self._mapping(override.get("params")).items()}
@@ -132,6 +128,12 @@ class Operations(Envelope, Security):
         method.update(body_keys)
         if override.get("pagination") is True or isinstance(override.get("pagination"), dict):
             method["pagination"] = override["pagination"] if isinstance(override["pagination"], dict) else {}
+        security = self._operation_security(operation.get("security"), path + ("security",))
+        if security is not None:
+            method["security"] = security
+        base_url = self._operation_base_url(operation, item, path)
+        if base_url:
+            method["base_url"] = base_url
         if params:
             method["params"] = params
         response = self._response(operation, path)

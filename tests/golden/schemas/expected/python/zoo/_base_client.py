@@ -16,6 +16,7 @@ import httpx
 import pydantic
 from typing_extensions import ParamSpec, Self
 
+from ._auth import Auth, Security, format_url, join_url
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -79,12 +80,24 @@ class Wire(NamedTuple):
     target: str
     content: bytes | None
     timeout: httpx.Timeout
+    base: str  # the base URL: the client's, or the method's own
+    shown: str  # the URL as logs show it: credentials in the query redacted
 
 
 class RequestOptions:
     """Everything about one logical call; each retry builds its HTTP request from these again."""
 
-    __slots__ = ("body", "headers", "idempotency_header", "idempotent", "method", "path", "query", "timeout")
+    __slots__ = (
+        "base_url",
+        "body",
+        "headers",
+        "idempotency_header",
+        "idempotent",
+        "method",
+        "path",
+        "query",
+        "timeout",
+    )
 
     def __init__(
         self,
@@ -97,6 +110,7 @@ class RequestOptions:
         timeout: Timeout | Omit,
         idempotent: bool,
         idempotency_header: str | None,
+        base_url: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -106,6 +120,7 @@ class RequestOptions:
         self.timeout = timeout
         self.idempotent = idempotent
         self.idempotency_header = idempotency_header
+        self.base_url = base_url  # a method's own base URL; None for the client's
 
     @property
     def retryable(self) -> bool:
@@ -122,13 +137,15 @@ class RequestOptions:
             timeout=self.timeout,
             idempotent=self.idempotent,
             idempotency_header=self.idempotency_header,
+            base_url=self.base_url,
         )
 
 
 class BaseClient:
     """Configuration, request building, retry decisions and response parsing: what the sync and async clients share.
 
-    The API key lives only in `_auth_headers`: it is kept out of `repr()`, logs and error messages.
+    Credentials live only in `_auth_headers` (an API's one key) or `_auth` (its security schemes): they are kept out
+    of `repr()`, logs and error messages.
     """
 
     def __init__(
@@ -161,6 +178,10 @@ class BaseClient:
         self._base_headers = {**self._default_headers, **self._auth_headers}
         self._merged_for: list[tuple[bytes, bytes]] | None = None  # a caller's client's headers, and ours over them
         self._merged_headers = httpx.Headers()
+        # The API's security schemes with the client's credentials, applied per call (`_auth.py`); None when the
+        # API has one key (in `_auth_headers`) or none. The values of `{variables}` in the URLs, by name.
+        self._auth: Auth | None = None
+        self._server_values: Mapping[str, str] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -179,13 +200,23 @@ class BaseClient:
         timeout: Timeout | Omit,
         idempotent: bool,
         idempotency_header: str | None,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> RequestOptions:
         if extra_body:
             body = {**(body if isinstance(body, Mapping) else {}), **extra_body}
-        merged = self._base_headers.copy()
+        # `security=()`: a method that sends no credentials, not even the client's one key.
+        merged = (self._default_headers if security == () else self._base_headers).copy()
         for name, value in (headers or {}).items():
             if not isinstance(value, Omit) and value is not None:
                 merged[name] = header_value(value)
+        auth_query: Mapping[str, str] = {}
+        if self._auth is not None:
+            auth = self._auth.parts(security)
+            merged.update(auth.headers)
+            if auth.cookies:
+                _add_cookies(merged, auth.cookies)
+            auth_query = auth.query
         if not isinstance(body, Omit):  # an EncodedBody (form, multipart, binary, text) carries its own media type
             merged["Content-Type"] = body.content_type if isinstance(body, EncodedBody) else "application/json"
         if extra_headers:
@@ -198,12 +229,13 @@ class BaseClient:
         return RequestOptions(
             method,
             path,
-            query=materialize({**(query or {}), **(extra_query or {})}),
+            query=materialize({**(query or {}), **auth_query, **(extra_query or {})}),
             headers=merged,
             body=body,
             timeout=timeout,
             idempotent=idempotent,
             idempotency_header=idempotency_header,
+            base_url=None if base_url is None else join_url(self.base_url, format_url(base_url, self._server_values)),
         )
 
     def _wire(self, options: RequestOptions) -> Wire:
@@ -218,7 +250,9 @@ class BaseClient:
         timeout = self.timeout if isinstance(options.timeout, Omit) else options.timeout
         if not isinstance(timeout, httpx.Timeout):
             timeout = httpx.Timeout(timeout)
-        return Wire(self.base_url + target, target, content, timeout)
+        base = options.base_url or self.base_url
+        url = base + target
+        return Wire(url, target, content, timeout, base, url if self._auth is None else self._auth.redact(url))
 
     def _build_request(
         self, http_client: httpx.Client | httpx.AsyncClient | None, options: RequestOptions, wire: Wire
@@ -236,7 +270,7 @@ class BaseClient:
         if http_client is not None:  # the caller's client: its own headers, cookies, auth and params apply too
             request = http_client.build_request(
                 options.method,
-                self.base_url + options.path,
+                wire.base + options.path,
                 headers=options.headers,
                 content=wire.content,
                 timeout=wire.timeout,
@@ -345,10 +379,19 @@ class SyncAPIClient(BaseClient):
         self._transport = Urllib3Transport(self.base_url) if http_client is None else None
         self._owns_transport = True
         self._closed = False
+        self._method_transports: dict[str, Urllib3Transport] = {}  # for methods with their own base URL
+
+    def _transport_for(self, base_url: str) -> Urllib3Transport:
+        """The connection pool for a method's own base URL (spec `base_url`), made when first needed."""
+        transport = self._method_transports.get(base_url)
+        if transport is None:
+            transport = self._method_transports[base_url] = Urllib3Transport(base_url)
+        return transport
 
     def _share_pool(self, other: SyncAPIClient) -> None:
-        """Use `other`'s connection pool (with_options); closing this client then leaves it open."""
-        if self._transport is not None and other._transport is not None:
+        """Use `other`'s connection pool (with_options); closing this client then leaves it open. Not when the
+        copy has another base URL: the pool is for one host and path."""
+        if self._transport is not None and other._transport is not None and self.base_url == other.base_url:
             self._transport.close()
             self._transport = other._transport
             self._owns_transport = False
@@ -361,6 +404,8 @@ class SyncAPIClient(BaseClient):
         self._closed = True
         if self._transport is not None and self._owns_transport:
             self._transport.close()
+        for transport in self._method_transports.values():
+            transport.close()
 
     def __enter__(self) -> Self:
         return self
@@ -389,6 +434,8 @@ class SyncAPIClient(BaseClient):
         timeout: Timeout | Omit = omit,
         idempotent: bool = False,
         idempotency_header: str | None = None,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> ModelT: ...
 
     @overload
@@ -407,6 +454,8 @@ class SyncAPIClient(BaseClient):
         timeout: Timeout | Omit = omit,
         idempotent: bool = False,
         idempotency_header: str | None = None,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> None: ...
 
     def request(
@@ -424,6 +473,8 @@ class SyncAPIClient(BaseClient):
         timeout: Timeout | Omit = omit,
         idempotent: bool = False,
         idempotency_header: str | None = None,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> ModelT | None:
         """Send one logical call (retried as configured) and parse its response into `cast_to`; `cast_to=None` is
         a method without a response body, which returns None whatever a success response carries."""
@@ -439,6 +490,8 @@ class SyncAPIClient(BaseClient):
             timeout=timeout,
             idempotent=idempotent,
             idempotency_header=idempotency_header,
+            security=security,
+            base_url=base_url,
         )
         if cast_to is None:
             return self._call(options, _ignore_body)
@@ -458,6 +511,8 @@ class SyncAPIClient(BaseClient):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> SyncPageT:
         """The first page of a paginated list; the page fetches the following ones as it is iterated."""
         options = self._options(
@@ -472,6 +527,8 @@ class SyncAPIClient(BaseClient):
             timeout=timeout,
             idempotent=False,
             idempotency_header=None,
+            security=security,
+            base_url=base_url,
         )
         return self._get_page(page_cls, _PageSpec(cast_to, token_param, next_token), options)
 
@@ -491,7 +548,7 @@ class SyncAPIClient(BaseClient):
         wire = self._wire(options)
         retries_taken = 0
         while True:
-            log.debug("request: %s %s", options.method, wire.url)
+            log.debug("request: %s %s", options.method, wire.shown)
             try:
                 reply = self._send_once(options, wire)
             except httpx.TransportError as exc:
@@ -502,7 +559,7 @@ class SyncAPIClient(BaseClient):
                     retries_taken += 1
                     continue
                 raise _connection_error(options, wire, exc) from exc
-            log.debug("response: %s %s -> %d", options.method, wire.url, reply.status_code)
+            log.debug("response: %s %s -> %d", options.method, wire.shown, reply.status_code)
             if reply.is_success:
                 return reply
             response = reply.http_response
@@ -519,9 +576,8 @@ class SyncAPIClient(BaseClient):
         if self._closed:
             raise RuntimeError("Cannot send a request, as the client has been closed.")
         if self._transport is not None:
-            return self._transport.send(
-                options.method, wire.url, wire.target, options.headers, wire.content, wire.timeout
-            )
+            transport = self._transport if wire.base == self.base_url else self._transport_for(wire.base)
+            return transport.send(options.method, wire.url, wire.target, options.headers, wire.content, wire.timeout)
         assert self._http_client is not None
         return Reply.of(self._http_client.send(self._build_request(self._http_client, options, wire)))
 
@@ -599,6 +655,8 @@ class AsyncAPIClient(BaseClient):
         timeout: Timeout | Omit = omit,
         idempotent: bool = False,
         idempotency_header: str | None = None,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> ModelT: ...
 
     @overload
@@ -617,6 +675,8 @@ class AsyncAPIClient(BaseClient):
         timeout: Timeout | Omit = omit,
         idempotent: bool = False,
         idempotency_header: str | None = None,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> None: ...
 
     async def request(
@@ -634,6 +694,8 @@ class AsyncAPIClient(BaseClient):
         timeout: Timeout | Omit = omit,
         idempotent: bool = False,
         idempotency_header: str | None = None,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> ModelT | None:
         """Send one logical call (retried as configured) and parse its response into `cast_to`; `cast_to=None` is
         a method without a response body, which returns None whatever a success response carries."""
@@ -649,6 +711,8 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             idempotent=idempotent,
             idempotency_header=idempotency_header,
+            security=security,
+            base_url=base_url,
         )
         if cast_to is None:
             return await self._call(options, _ignore_body)
@@ -668,6 +732,8 @@ class AsyncAPIClient(BaseClient):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
+        security: Security | None = None,
+        base_url: str | None = None,
     ) -> AsyncPageT:
         """The first page of a paginated list; the page fetches the following ones as it is iterated."""
         options = self._options(
@@ -682,6 +748,8 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             idempotent=False,
             idempotency_header=None,
+            security=security,
+            base_url=base_url,
         )
         return await self._get_page(page_cls, _PageSpec(cast_to, token_param, next_token), options)
 
@@ -701,7 +769,7 @@ class AsyncAPIClient(BaseClient):
         wire = self._wire(options)
         retries_taken = 0
         while True:
-            log.debug("request: %s %s", options.method, wire.url)
+            log.debug("request: %s %s", options.method, wire.shown)
             try:
                 response = await self._send_once(self._build_request(self._http_client, options, wire))
             except httpx.TransportError as exc:
@@ -712,7 +780,7 @@ class AsyncAPIClient(BaseClient):
                     retries_taken += 1
                     continue
                 raise _connection_error(options, wire, exc) from exc
-            log.debug("response: %s %s -> %d", options.method, wire.url, response.status_code)
+            log.debug("response: %s %s -> %d", options.method, wire.shown, response.status_code)
             if response.is_success:
                 return Reply.of(response)
             if self._retry_after_status(options, response, retries_taken):
@@ -929,6 +997,14 @@ def _json_bytes(body: object) -> bytes:
     return json.dumps(to_json(body), separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def _add_cookies(headers: dict[str, str], cookies: Mapping[str, str]) -> None:
+    """Credentials sent as cookies, after the cookies the request has already (a cookie parameter's)."""
+    pairs = [f"{name}={value}" for name, value in cookies.items()]
+    for name in [name for name in headers if name.lower() == "cookie"]:
+        pairs.insert(0, headers.pop(name))
+    headers["Cookie"] = "; ".join(pairs)
+
+
 def _add_query(url: httpx.URL, query: str) -> httpx.URL:
     """`url` with `query` after the query it has: a caller's client puts its own default params there, and would
     put them in place of a query already in the URL."""
@@ -993,7 +1069,7 @@ def _log_retry(options: RequestOptions, wire: Wire, reason: str, delay: float, r
     log.info(
         "retrying %s %s after %s in %.3f s (%d %s left)",
         options.method,
-        wire.url,
+        wire.shown,
         reason,
         delay,
         retries_left,
