@@ -338,7 +338,7 @@ def _call_sync(client: Any, planned: Planned) -> Call:
         value = function(*planned.args, **planned.kwargs)
         problem = check(value, declared, planned.body)
     except Exception as exc:  # noqa: BLE001 - whatever the SDK raised is the call's outcome
-        problem = _expected_error(exc, planned)
+        problem = expected_error(exc, planned)
     return Call(planned.dotted, "sync", not problem, problem)
 
 
@@ -354,11 +354,11 @@ async def _call_async(client: Any, planned: Planned) -> Call:
             value = await value
         problem = await check_async(value, declared, planned.body)
     except Exception as exc:  # noqa: BLE001 - whatever the SDK raised is the call's outcome
-        problem = _expected_error(exc, planned)
+        problem = expected_error(exc, planned)
     return Call(planned.dotted, "async", not problem, problem)
 
 
-def _expected_error(exc: Exception, planned: Planned) -> str:
+def expected_error(exc: Exception, planned: Planned) -> str:
     """'' when the document declares no success response for the operation and the SDK raised its typed status
     error for one of the documented statuses (what the mock answers with): that is the documented behaviour.
     Anything else raised is a failure, described."""
@@ -703,6 +703,9 @@ class _Names(dict):  # type: ignore[type-arg]
                 return getattr(importlib.import_module(name), key)
             except (ImportError, AttributeError):
                 continue
+        for name, module in list(sys.modules.items()):  # a runtime class imported only for type checking
+            if (name == root or name.startswith(root + ".")) and isinstance(getattr(module, key, None), type):
+                return getattr(module, key)
         raise KeyError(key)
 
 

@@ -15,10 +15,25 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
 
+import pydantic
 import pytest
 
-from tests.real_apis import CACHE, Result, documents, is_limited, run_document, table
+from tests.real_apis import (
+    CACHE,
+    Call,
+    Planned,
+    Result,
+    check,
+    documents,
+    expected_error,
+    is_limited,
+    matches,
+    run_document,
+    sample,
+    table,
+)
 
 # Calls the mock server cannot answer correctly, each with its reason: "DOC" (the whole document),
 # "DOC::resource.method" (sync and async) or "DOC::resource.method sync|async". A call listed here is counted but
@@ -191,3 +206,105 @@ def summary() -> str:
     text = table(list(RESULTS.values()), EXPECTED_FAILURES, KNOWN_MOCK_LIMITATIONS)
     (CACHE / "summary.md").write_text(text + "\n")
     return text
+
+
+# --- the suite's own parts, without a mock ------------------------------------------------------------------------
+
+
+class _Pet(pydantic.BaseModel):
+    name: str
+
+
+_T = TypeVar("_T")
+
+
+class _Stream(Generic[_T]):
+    """Shaped like the runtime's Stream: a context manager to iterate; records that it was entered and closed."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self.events, self.closed = events, False
+
+    def __enter__(self) -> _Stream[_T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.closed = True
+
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self.events)
+
+
+@pytest.mark.parametrize(("value", "declared", "ok"), [
+    (_Pet(name="a"), _Pet, True),
+    ({"name": "a"}, _Pet, False),  # a dict is not the model it should have been parsed into
+    ([_Pet(name="a")], list[_Pet], True),
+    ([_Pet(name="a"), {"name": "b"}], list[_Pet], False),
+    ({"k": _Pet(name="a")}, dict[str, _Pet], True),
+    ("text", str, True),
+    (1, float, True),
+    (True, int, False),
+    ("b", Literal["a", "b"], True),
+    ("c", Literal["a", "b"], False),
+    (None, _Pet | None, True),
+    (_Pet(name="a"), int | _Pet, True),
+    ("x", int | _Pet, False),
+])
+def test_a_result_matches_its_declared_type_recursively(value: Any, declared: Any, ok: bool) -> None:
+    assert (matches(value, declared, "the result") == "") is ok
+
+
+def test_none_fails_where_the_document_declares_a_body() -> None:
+    assert check(None, None, body=False) == ""
+    assert "declares a success body" in check(None, None, body=True)
+    assert "declares a success body" in check(None, _Pet | None, body=True)
+
+
+def test_a_stream_is_entered_iterated_and_each_event_checked() -> None:
+    good = _Stream[_Pet]([_Pet(name="a"), _Pet(name="b")])
+    assert check(good, _Stream[_Pet], body=True) == "" and good.closed
+    assert "event 1" in check(_Stream[_Pet]([_Pet(name="a"), "oops"]), _Stream[_Pet], body=True)
+
+
+def test_limitations_name_documents_methods_wildcards_and_single_calls() -> None:
+    call = Call("information_responses.get_status_100", "async", ok=False)
+    assert is_limited("d", call, {"d": "r"})
+    assert is_limited("d", call, {"d::information_responses.*": "r"})
+    assert is_limited("d", call, {"d::information_responses.get_status_100 async": "r"})
+    assert not is_limited("d", call, {"d::information_responses.get_status_100 sync": "r"})
+    assert not is_limited("e", call, {"d::information_responses.*": "r"})
+
+
+def test_samples_keep_to_what_the_mock_validates() -> None:
+    document = {"components": {"schemas": {
+        "A": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+        "B": {"type": "object", "required": ["kind", "size"],
+              "properties": {"kind": {"type": "string"}, "size": {"type": "integer", "minimum": 3}}},
+    }}}
+    assert sample(document, {"type": "integer", "minimum": 5, "maximum": 10}) == 5
+    assert sample(document, {"type": "integer", "exclusiveMinimum": 5}) == 6
+    assert sample(document, {"type": "string", "format": "email"}) == "user@example.com"
+    assert len(sample(document, {"type": "string", "minLength": 12})) == 12
+    assert sample(document, {"type": "string", "enum": [None, "x"]}) == "x"
+    # oneOf: the first member's sample that matches exactly one member (the mock rejects a body matching two)
+    assert sample(document, {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}) \
+        == {"kind": "string"}
+    assert sample(document, {"oneOf": [{"$ref": "#/components/schemas/B"}, {"type": "object"}]}) == {}  # B's fits both
+    assert sample(document, {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "object"}]}) \
+        == {"kind": "string", "size": 3}  # anyOf: the first member's
+
+
+def test_an_operation_without_success_response_passes_with_its_typed_status_error() -> None:
+    class APIStatusError(Exception):  # named as the generated SDK's
+        def __init__(self, status_code: int) -> None:
+            super().__init__(f"Error code: {status_code}")
+            self.status_code = status_code
+
+    class NotFoundError(APIStatusError):
+        pass
+
+    only_404 = Planned("pets.get", ("pets",), "get", [], {}, body=False, errors=(404,))
+    assert expected_error(NotFoundError(404), only_404) == ""
+    assert "Error code: 500" in expected_error(APIStatusError(500), only_404)  # not a documented status
+    assert "ValueError" in expected_error(ValueError("x"), only_404)
+    with_success = Planned("pets.get", ("pets",), "get", [], {}, body=True, errors=())
+    assert "NotFoundError" in expected_error(NotFoundError(404), with_success)
