@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # Every generated output tree that must be lint-clean: ours, and the golden cases'.
 OUTPUT_TREES = $(OUT) $(wildcard tests/golden/*/expected)
 
-.PHONY: generate test check golden lint lint-generated bench clean
+.PHONY: generate test real-apis check golden lint lint-generated bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(STAMP)
 	$(BIN)/pytest
 	$(BIN)/clientgen check $(SPEC) -o $(OUT)
 	$(MAKE) --no-print-directory lint
+
+## real-apis: only the real-API suite (tests/REAL_APIS.md): every document of ../shared/specs imported, generated,
+##            linted and called against Prism; the table is also in .cache/real-apis/summary.md
+real-apis: $(STAMP)
+	$(BIN)/pytest -q tests/test_real_apis.py
 
 ## check: fail (with a diff) when generated/ is not what `make generate` would write
 check: $(STAMP)

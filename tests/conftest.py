@@ -50,3 +50,12 @@ def sdk_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def clear_street(sdk_root: Path) -> Any:
     return importlib.import_module("clear_street")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The real-API suite's table (tests/test_real_apis.py), when it ran in this session."""
+    module = sys.modules.get("tests.test_real_apis")
+    text = module.summary() if module is not None else ""
+    if text:
+        terminalreporter.section("real APIs: calls passed per document")
+        terminalreporter.write_line(text)

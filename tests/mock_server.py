@@ -93,25 +93,35 @@ class Server:
             raise MockServerError(f"Prism did not start (exit {self.process.poll()}):\n{self.log()}")
 
 
-@contextmanager
-def serve(document: Path, port: int | None = None, startup_timeout: float = 120.0) -> Iterator[Server]:
-    """Run Prism in static mode (responses are the document's examples) on 127.0.0.1; stop it afterwards."""
+def start(document: Path, port: int | None = None) -> Server:
+    """Start Prism in static mode (responses are the document's examples) on 127.0.0.1 and return at once: the
+    caller may do other work while it starts, then `wait_ready`, and must `stop` it."""
     entry = install()
     port = port or free_port()
     command = ["node", str(entry), "mock", "--host", HOST, "--port", str(port), str(document)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "SCARF_ANALYTICS": "false", "NO_COLOR": "1", "FORCE_COLOR": "0"})
-    server = Server(process, f"http://{HOST}:{port}")
+    return Server(process, f"http://{HOST}:{port}")
+
+
+def stop(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@contextmanager
+def serve(document: Path, port: int | None = None, startup_timeout: float = 120.0) -> Iterator[Server]:
+    """Run Prism in static mode (responses are the document's examples) on 127.0.0.1; stop it afterwards."""
+    server = start(document, port)
     try:
         server.wait_ready(startup_timeout)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(server)
 
 
 def strip_colors(text: str) -> str:

@@ -1,0 +1,882 @@
+"""The real-API suite's machinery (tests/test_real_apis.py runs it; tests/REAL_APIS.md explains it).
+
+For one OpenAPI document, `run_document` does what a new user would: `clientgen import-openapi`, `clientgen
+generate`, ruff + black --check + mypy --strict on the SDK, then every generated method, sync and async, against
+Prism serving the ORIGINAL document. The calls run in a fresh interpreter (`python -m tests.real_apis calls ...`),
+so a generated package never shares a process with another one or with pytest.
+
+A call passes only when its result is what the method's return annotation declares (checked recursively: models,
+lists, dicts, unions, literals, pages and streams item by item, binary bodies read to the end), and a `None` is a
+failure wherever the document declares a success body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections.abc
+import fnmatch
+import importlib
+import inspect
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT.parent / "shared" / "specs"
+CACHE = ROOT / ".cache" / "real-apis"
+BIN = Path(sys.executable).parent
+VERBS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+CALLS_TIMEOUT = 600  # seconds for all calls of one document, sync and async
+MAX_RESTARTS = 30  # of a mock server that crashed on a call
+REQUEST_TIMEOUT = 30.0
+
+
+def documents() -> dict[str, Path]:
+    """Every document of the suite by its test id: openai, the 49 oas-examples by file stem, clear-street."""
+    found: dict[str, Path] = {}
+    corpus = SPECS / "corpus"
+    if (corpus / "openai.yaml").exists():
+        found["openai"] = corpus / "openai.yaml"
+    for path in sorted((corpus / "oas-examples").glob("*.json")):
+        found[path.stem] = path
+    if (SPECS / "clear-street-openapi.yml").exists():
+        found["clear-street"] = SPECS / "clear-street-openapi.yml"
+    return found
+
+
+def package_name(doc_id: str) -> str:
+    """A package name of its own per document, so no two generated SDKs ever shadow each other."""
+    return "realapi_" + re.sub(r"\W", "_", doc_id)
+
+
+# --- results -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Call:
+    method: str  # dotted path from the client: models.list_models
+    mode: str  # sync | async
+    ok: bool
+    detail: str = ""  # why it failed
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.mode}"
+
+
+@dataclass
+class Result:
+    doc_id: str
+    operations: int = 0  # as import-openapi reports them
+    import_errors: list[str] = field(default_factory=list)
+    warnings: int = 0
+    generate_error: str = ""
+    lint: dict[str, str] = field(default_factory=dict)  # tool -> '' when clean, else its output
+    prism_error: str = ""
+    calls_error: str = ""  # the call runner itself failed (import of the SDK, a crash, a timeout)
+    calls: list[Call] = field(default_factory=list)
+    prism_log: str = ""  # the mock's last lines when a call failed, for reading failures
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def lint_ok(self) -> bool:
+        return bool(self.lint) and not any(self.lint.values())
+
+    @property
+    def passed(self) -> int:
+        return sum(call.ok for call in self.calls)
+
+    def lint_summary(self) -> str:
+        if not self.lint:
+            return "-"
+        failed = [tool for tool, output in self.lint.items() if output]
+        return "ok" if not failed else "FAIL " + ",".join(failed)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- one document, end to end (runs in a worker process) ---------------------------------------------------------
+
+
+def run_document(doc_id: str, document: Path, work: Path, mypy_cache: Path) -> Result:
+    """Import, generate, lint, mock and call one document; every stage's outcome is recorded, none raises."""
+    from tests import mock_server
+
+    result = Result(doc_id)
+    work.mkdir(parents=True, exist_ok=True)
+    spec, out = work / "spec.yaml", work / "out"
+    package = package_name(doc_id)
+    started = time.monotonic()
+    try:
+        prism: mock_server.Server | None = mock_server.start(document)  # starts while we import and generate
+    except Exception as exc:  # noqa: BLE001 - npm or node missing: every call fails with the reason
+        prism, result.prism_error = None, f"Prism could not be started: {exc}"
+    try:
+        clock = time.monotonic()
+        imported = _run([str(BIN / "clientgen"), "import-openapi", str(document), "-o", str(spec)])
+        result.seconds["import"] = time.monotonic() - clock
+        result.import_errors = [line for line in imported.stderr.splitlines() if ": error: " in line]
+        summary = re.search(r"(\d+) operations imported, (\d+) warnings", imported.stdout)
+        if summary:
+            result.operations, result.warnings = int(summary[1]), int(summary[2])
+        if imported.returncode != 0 and not result.import_errors:
+            result.import_errors = [f"exit {imported.returncode}: {_tail(imported.stderr or imported.stdout)}"]
+        if imported.returncode != 0 or not spec.exists():
+            return result
+
+        clock = time.monotonic()
+        generated = _run([str(BIN / "clientgen"), "generate", str(spec), "-o", str(out), "--package-name", package])
+        result.seconds["generate"] = time.monotonic() - clock
+        if generated.returncode != 0:
+            result.generate_error = _tail(generated.stderr or generated.stdout)
+            return result
+
+        clock = time.monotonic()
+        result.lint = lint(out / "python", mypy_cache)
+        result.seconds["lint"] = time.monotonic() - clock
+
+        if prism is not None:
+            try:
+                prism.wait_ready(180)
+            except mock_server.MockServerError as exc:
+                result.prism_error = _tail(str(exc), 1500)
+        result.seconds["prism"] = time.monotonic() - started
+        if result.prism_error:
+            return result
+        assert prism is not None
+        clock = time.monotonic()
+        prism = _call_all(result, spec, out / "python", package, document, prism, work)
+        result.seconds["calls"] = time.monotonic() - clock
+        if result.calls_error or not all(call.ok for call in result.calls):
+            result.prism_log += mock_server.strip_colors(prism.log(40))
+        return result
+    finally:
+        if prism is not None:
+            mock_server.stop(prism)
+        result.seconds["total"] = time.monotonic() - started
+
+
+def lint(sdk: Path, mypy_cache: Path) -> dict[str, str]:
+    """What `make lint-generated` runs on an SDK: tool -> '' when clean, else its output."""
+    checks = {
+        "ruff": [str(BIN / "ruff"), "check", "--no-cache", "--quiet", "--output-format=concise", "."],
+        "black": [str(BIN / "black"), "--check", "--quiet", "."],
+        "mypy": [str(BIN / "mypy"), "--strict", "--cache-dir", str(mypy_cache), "."],
+    }
+    report = {}
+    for tool, command in checks.items():
+        done = _run(command, cwd=sdk)
+        report[tool] = "" if done.returncode == 0 else _tail(done.stdout + done.stderr, 3000) or f"exit {done.returncode}"
+    return report
+
+
+def _call_all(result: Result, spec: Path, sdk: Path, package: str, document: Path, prism: Any, work: Path) -> Any:
+    """Run the calls in a fresh interpreter; when one crashes the mock, restart the mock and go on after it.
+    Returns the mock now running."""
+    from tests import mock_server
+
+    report = work / "calls.json"
+    deadline = time.monotonic() + CALLS_TIMEOUT
+    total = 2 * _count_methods(spec)
+    for _ in range(MAX_RESTARTS + 1):
+        command = [sys.executable, "-m", "tests.real_apis", "calls", str(spec), str(sdk), package, str(document),
+                   prism.url, str(report), str(len(result.calls))]
+        try:
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
+                                  timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            result.calls_error = f"the calls did not finish in {CALLS_TIMEOUT} s"
+            return prism
+        if done.returncode != 0 or not report.exists():
+            result.calls_error = f"the call runner failed (exit {done.returncode}):\n{_tail(done.stderr, 3000)}"
+            return prism
+        made = [Call(**call) for call in json.loads(report.read_text())]
+        report.unlink()
+        result.calls += made
+        if not made or not made[-1].detail.startswith(CRASHED) or len(result.calls) >= total:
+            return prism
+        result.prism_log += f"--- crashed on {result.calls[-1].key}:\n" + mock_server.strip_colors(prism.log(12))
+        mock_server.stop(prism)
+        prism = mock_server.start(document)
+        prism.wait_ready(180)
+    result.calls_error = f"the mock server crashed more than {MAX_RESTARTS} times"
+    return prism
+
+
+def _count_methods(spec: Path) -> int:
+    """How many methods the imported spec has (each is called twice: sync and async)."""
+    from generator.load import load
+
+    def count(tree: Mapping[str, Any]) -> int:
+        return sum(len(r.get("methods") or {}) + count(r.get("resources") or {}) for r in tree.values())
+
+    return count(load(spec).data.get("resources") or {})
+
+
+def _run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900, check=False, env=env)
+
+
+def _tail(text: str, limit: int = 2000) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else "..." + text[-limit:]
+
+
+# --- the calls (a fresh interpreter: python -m tests.real_apis calls ...) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One method to call, with what the document says of its success response."""
+
+    dotted: str
+    trail: tuple[str, ...]
+    name: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    body: bool  # the document declares a success body
+    errors: tuple[int, ...]  # without any success response: the statuses it documents (the mock answers one)
+
+
+class MockCrashed(Exception):
+    pass
+
+
+def call_everything(spec: Path, sdk: Path, package: str, document: Path, url: str, start: int = 0) -> list[Call]:
+    """Every method of the generated SDK, sync then async, against the mock server at `url`, from call number
+    `start` on. Stops after a call that crashed the mock (the caller restarts it and goes on after that call)."""
+    import httpx
+
+    from generator.load import load
+    from generator.pipeline import load_api
+
+    api = load_api(spec, package)
+    spec_methods = _spec_methods(load(spec).data.get("resources") or {})
+    original = _load_document(document)
+    sys.path.insert(0, str(sdk))
+    sdk_package = importlib.import_module(package)
+    sync_class = getattr(sdk_package, api.client_class)
+    async_class = getattr(sdk_package, "Async" + api.client_class)
+    servers = _server_urls(original)
+
+    plan = []
+    for resource in api.all_resources():
+        for method in resource.methods:
+            spec_method = spec_methods.get((method.verb.upper(), _shape(method.path)), {})
+            spec_params = spec_method.get("params") or {}
+            operation = _operation(original, method.verb, method.path)
+            args = [_argument(p, spec_params, original, operation) for p in method.positional]
+            kwargs = {p.name: _argument(p, spec_params, original, operation) for p in method.keyword
+                      if p.required or "example" in (spec_params.get(p.wire_name) or {})}
+            body, errors = _success(original, method.verb, method.path)
+            plan.append(Planned(".".join((*resource.trail, method.name)), resource.trail, method.name, args, kwargs,
+                                body, errors))
+    todo = [("sync", p) for p in plan] + [("async", p) for p in plan]
+
+    calls: list[Call] = []
+    if any(mode == "sync" for mode, _ in todo[start:]):
+        sync_options = _client_options(sync_class, url, httpx.Client(transport=_sync_transport(url, servers)))
+        with sync_class(**sync_options) as client:
+            for mode, planned in todo[start:]:
+                if mode == "sync":
+                    calls.append(_call_sync(client, planned))
+                    if _crashed(calls[-1], url):
+                        return calls
+
+    async def run_async() -> None:
+        options = _client_options(async_class, url, httpx.AsyncClient(transport=_async_transport(url, servers)))
+        async with async_class(**options) as client:
+            for mode, planned in todo[start:]:
+                if mode == "async":
+                    calls.append(await _call_async(client, planned))
+                    if _crashed(calls[-1], url):
+                        return
+
+    if not calls or not calls[-1].detail.startswith(CRASHED):
+        asyncio.run(run_async())
+    return calls
+
+
+CRASHED = "the mock server crashed on this call"
+
+
+def _crashed(call: Call, url: str) -> bool:
+    """After a connection failure: is the mock still there? If not, the call is marked as the one that crashed it."""
+    if call.ok or "ConnectionError" not in call.detail and "ConnectError" not in call.detail:
+        return False
+    import socket
+
+    host, port = url.rsplit("//", 1)[1].split(":")
+    for _ in range(3):
+        time.sleep(0.2)
+        try:
+            socket.create_connection((host, int(port)), timeout=2).close()
+        except OSError:
+            call.detail = f"{CRASHED} ({call.detail})"
+            return True
+    return False
+
+
+def _call_sync(client: Any, planned: Planned) -> Call:
+    try:
+        target = client
+        for part in planned.trail:
+            target = getattr(target, part)
+        function = getattr(target, planned.name)
+        declared = return_type(function)
+        value = function(*planned.args, **planned.kwargs)
+        problem = check(value, declared, planned.body)
+    except Exception as exc:  # noqa: BLE001 - whatever the SDK raised is the call's outcome
+        problem = expected_error(exc, planned)
+    return Call(planned.dotted, "sync", not problem, problem)
+
+
+async def _call_async(client: Any, planned: Planned) -> Call:
+    try:
+        target = client
+        for part in planned.trail:
+            target = getattr(target, part)
+        function = getattr(target, planned.name)
+        declared = return_type(function)
+        value = function(*planned.args, **planned.kwargs)
+        if inspect.isawaitable(value):
+            value = await value
+        problem = await check_async(value, declared, planned.body)
+    except Exception as exc:  # noqa: BLE001 - whatever the SDK raised is the call's outcome
+        problem = expected_error(exc, planned)
+    return Call(planned.dotted, "async", not problem, problem)
+
+
+def expected_error(exc: Exception, planned: Planned) -> str:
+    """'' when the document declares no success response for the operation and the SDK raised its typed status
+    error for one of the documented statuses (what the mock answers with): that is the documented behaviour.
+    Anything else raised is a failure, described."""
+    status = getattr(exc, "status_code", None)
+    if planned.errors and status in planned.errors and type(exc).__name__.endswith("Error") \
+            and any(cls.__name__ == "APIStatusError" for cls in type(exc).__mro__):
+        return ""
+    return _describe(exc)
+
+
+def _describe(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    status = getattr(exc, "status_code", None)
+    body = getattr(exc, "body", None)
+    if status is not None:
+        text += f" [HTTP {status}]"
+    if body is not None and str(body) not in text:
+        text += f" body={json.dumps(body, default=str)[:600]}"
+    return text[:1200]
+
+
+def _client_options(client_class: type, url: str, http_client: Any) -> dict[str, Any]:
+    """base_url at the mock, no retries, strict validation where the client has it, and a test value for every
+    credential argument (an optional `str` argument: api_key, username, password, ...)."""
+    parameters = inspect.signature(client_class.__init__).parameters
+    options: dict[str, Any] = {"base_url": url, "max_retries": 0, "http_client": http_client}
+    if "strict_response_validation" in parameters:
+        options["strict_response_validation"] = True
+    if "timeout" in parameters:
+        options["timeout"] = REQUEST_TIMEOUT
+    not_credentials = {"self", "base_url", "environment", "default_headers", "default_query", "http_client",
+                       "timeout", "max_retries", "strict_response_validation", "initial_retry_delay",
+                       "max_retry_delay"}
+    for name, parameter in parameters.items():
+        if name in not_credentials or parameter.kind in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
+            continue
+        annotation = str(parameter.annotation)
+        if parameter.default in (None, inspect.Parameter.empty) and "str" in annotation:
+            options[name] = f"test-{name.replace('_', '-')}"
+    return {name: value for name, value in options.items() if name in parameters}
+
+
+def _argument(param: Any, spec_params: Mapping[str, Any], document: dict[str, Any],
+              operation: dict[str, Any] | None) -> Any:
+    """A valid value for a parameter: the spec's example as the IR has it; else one built from the ORIGINAL
+    document's schema, which keeps what the mock validates (formats, bounds, lengths); files as bytes."""
+    annotation = str(param.type.annotation)
+    if "FileTypes" in annotation or annotation in ("bytes", "FileContent"):
+        return b"clientgen real-API test file\n"
+    if "example" in (spec_params.get(param.wire_name) or {}) or operation is None:
+        return param.example
+    schema = _original_schema(param, document, operation)
+    if schema is None:
+        return param.example
+    value = sample(document, schema)
+    return param.example if value is None and param.example is not None else value
+
+
+def _original_schema(param: Any, document: dict[str, Any], operation: dict[str, Any]) -> Any:
+    if param.location == "body":
+        body = _resolve(document, operation.get("requestBody")) or {}
+        content = body.get("content") or {}
+        media = content.get("application/json") or next(iter(content.values()), {})
+        schema = _resolve(document, (media or {}).get("schema"))
+        if schema is None or param.root:
+            return schema
+        return (_merged(document, schema).get("properties") or {}).get(param.wire_name)
+    for candidate in operation.get("parameters") or []:
+        candidate = _resolve(document, candidate)
+        if isinstance(candidate, dict) and candidate.get("name") == param.wire_name:
+            if "example" in candidate:
+                return {"example": candidate["example"], **(candidate.get("schema") or {})}
+            examples = [_resolve(document, e) for e in (candidate.get("examples") or {}).values()]
+            values = [e["value"] for e in examples if isinstance(e, dict) and "value" in e]
+            if values:
+                return {"example": values[0], **(_resolve(document, candidate.get("schema")) or {})}
+            return candidate.get("schema") or {}
+    return None
+
+
+FORMAT_SAMPLES = {
+    "date": "2025-01-15", "date-time": "2025-01-15T14:30:00Z", "time": "14:30:00Z", "uuid":
+    "0195f6d0-a1b2-7c3d-8e4f-5a6b7c8d9e02", "email": "user@example.com", "idn-email": "user@example.com",
+    "uri": "https://example.com/a", "url": "https://example.com/a", "iri": "https://example.com/a",
+    "uri-reference": "/a", "iri-reference": "/a", "uri-template": "https://example.com/{a}", "hostname": "example.com",
+    "idn-hostname": "example.com", "ipv4": "127.0.0.1", "ipv6": "::1", "byte": "Y2xpZW50Z2Vu", "duration": "P1D",
+    "json-pointer": "/a", "relative-json-pointer": "0", "regex": "^a$", "password": "secret",
+}
+
+
+def sample(document: dict[str, Any], schema: Any, depth: int = 0) -> Any:
+    """A value valid for an OpenAPI schema: its example, default, const or first enum value, else one built from
+    its type within its bounds; objects get their required properties."""
+    schema = _resolve(document, schema)
+    if not isinstance(schema, dict) or depth > 10:
+        return None
+    for key in ("example", "default", "const"):
+        if key in schema:
+            return _coerce(schema[key], schema)
+    if isinstance(schema.get("examples"), list) and schema["examples"]:
+        return _coerce(schema["examples"][0], schema)
+    if schema.get("enum"):
+        return next((v for v in schema["enum"] if v is not None), None)
+    if "allOf" in schema:
+        return sample(document, _merged(document, schema), depth + 1)
+    variants = [v for v in schema.get("oneOf") or schema.get("anyOf") or []
+                if _resolve(document, v).get("type") != "null"]
+    if variants:
+        candidates = [sample(document, variant, depth + 1) for variant in variants]
+        if "oneOf" in schema:  # the mock wants exactly one member to match
+            for candidate in candidates:
+                if sum(_valid(document, candidate, variant) for variant in variants) == 1:
+                    return candidate
+        return candidates[0]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "array":
+        return [sample(document, schema.get("items") or {}, depth + 1)] * max(1, int(schema.get("minItems", 1)))
+    if kind == "object" or "properties" in schema:
+        required = set(schema.get("required") or [])
+        return {name: sample(document, prop, depth + 1) for name, prop in (schema.get("properties") or {}).items()
+                if name in required}
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", schema.get("exclusiveMinimum", 0))
+        if isinstance(schema.get("exclusiveMinimum"), (int, float)) and not isinstance(schema["exclusiveMinimum"], bool):
+            low = schema["exclusiveMinimum"] + 1
+        elif schema.get("exclusiveMinimum") is True:
+            low += 1
+        value = max(low, 1) if "maximum" not in schema or schema["maximum"] >= 1 else schema["maximum"]
+        step = schema.get("multipleOf")
+        if step:
+            value = step * max(1, -(-value // step))
+        return int(value) if kind == "integer" else value
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    text = FORMAT_SAMPLES.get(str(schema.get("format", "")), "string")
+    length = int(schema.get("minLength", 0))
+    if len(text) < length:
+        text += "x" * (length - len(text))
+    return text[: int(schema["maxLength"])] if "maxLength" in schema else text
+
+
+def _valid(document: dict[str, Any], value: Any, schema: Any) -> bool:
+    """Does `value` match `schema` (JSON Schema, the document's own references resolved)?"""
+    import jsonschema
+
+    root = {"allOf": [schema], "components": document.get("components") or {}}
+    try:
+        return bool(jsonschema.Draft202012Validator(root).is_valid(value))
+    except Exception:  # noqa: BLE001 - a schema jsonschema cannot read counts as not matching
+        return False
+
+
+def _merged(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """An allOf flattened into one object schema (properties and required of every member)."""
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    merged["properties"] = dict(schema.get("properties") or {})
+    merged["required"] = list(schema.get("required") or [])
+    for member in schema.get("allOf") or []:
+        member = _resolve(document, member)
+        if isinstance(member, dict) and "allOf" in member:
+            member = _merged(document, member)
+        if not isinstance(member, dict):
+            continue
+        merged["properties"].update(member.get("properties") or {})
+        merged["required"] += member.get("required") or []
+        for key, value in member.items():
+            merged.setdefault(key, value)
+    return merged
+
+
+def _coerce(value: Any, schema: dict[str, Any]) -> Any:
+    """Examples written as strings for numbers ("1" for an integer) become the declared type."""
+    kind = schema.get("type")
+    if isinstance(value, str) and kind == "integer" and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    if isinstance(value, str) and kind == "number" and re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return float(value)
+    return value
+
+
+# --- what the document says --------------------------------------------------------------------------------------
+
+
+def _load_document(document: Path) -> dict[str, Any]:
+    text = document.read_text(encoding="utf-8")
+    if document.suffix == ".json":
+        return json.loads(text)  # type: ignore[no-any-return]
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # type: ignore[no-any-return]
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path.split("?", 1)[0]).rstrip("/") or "/"
+
+
+def _spec_methods(tree: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(VERB, path shape) -> the imported spec's method."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for resource in tree.values():
+        for method in (resource.get("methods") or {}).values():
+            verb, _, path = str(method.get("http", "")).partition(" ")
+            found[(verb.upper(), _shape(path))] = method
+        found.update(_spec_methods(resource.get("resources") or {}))
+    return found
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    for _ in range(20):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/")):
+            return node
+        target: Any = document
+        for part in node["$ref"][2:].split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+        node = target
+    return node
+
+
+def _operation(document: dict[str, Any], verb: str, path: str) -> dict[str, Any] | None:
+    """The document's operation for a method, with its path item's parameters added to its own."""
+    wanted = _shape(path)
+    for route, item in (document.get("paths") or {}).items():
+        item = _resolve(document, item)
+        if _shape(route) != wanted or not isinstance(item, dict) or not isinstance(item.get(verb.lower()), dict):
+            continue
+        operation = dict(item[verb.lower()])
+        operation["parameters"] = list(operation.get("parameters") or []) + list(item.get("parameters") or [])
+        return operation
+    return None
+
+
+def _success(document: dict[str, Any], verb: str, path: str) -> tuple[bool, tuple[int, ...]]:
+    """Of the operation's success response the mock sends (the lowest 2xx, else `default`): does the document give
+    it a body? And when the operation has no success response at all, the statuses it documents instead."""
+    operation = _operation(document, verb, path)
+    if operation is None:
+        return False, ()
+    responses = {str(code): response for code, response in (operation.get("responses") or {}).items()}
+    success = sorted(code for code in responses if code.startswith("2"))
+    chosen = responses.get(success[0]) if success else responses.get("default")
+    errors = () if success or "default" in responses else tuple(int(c) for c in responses if c.isdigit())
+    return bool((_resolve(document, chosen) or {}).get("content")), errors
+
+
+def _server_urls(document: dict[str, Any]) -> list[str]:
+    """Every server URL the document names (top, path and operation level), variables at their defaults."""
+    found: list[dict[str, Any]] = list(document.get("servers") or [])
+    for item in (document.get("paths") or {}).values():
+        if isinstance(item, dict):
+            found += item.get("servers") or []
+            found += [s for verb in VERBS if isinstance(item.get(verb), dict) for s in item[verb].get("servers") or []]
+    urls = []
+    for server in found:
+        url = str(server.get("url", ""))
+        for name, variable in (server.get("variables") or {}).items():
+            url = url.replace("{" + name + "}", str(variable.get("default", "")))
+        urls.append(url.rstrip("/"))
+    return sorted({u for u in urls if u}, key=len, reverse=True)
+
+
+# --- every request goes to the mock ------------------------------------------------------------------------------
+
+
+def _to_mock(request: Any, mock: str, servers: list[str]) -> None:
+    """A request for one of the document's own servers (a method with its own `servers`) goes to the mock, with
+    the server's path prefix taken off as Prism serves the paths at its root."""
+    import httpx
+
+    url = str(request.url)
+    if url.startswith(mock):
+        return
+    rest = request.url.raw_path.decode("ascii")
+    for server in servers:
+        if url.startswith(server):
+            rest = url[len(server):] or "/"
+            break
+    request.url = httpx.URL(mock + ("" if rest.startswith("/") else "/") + rest)
+    request.headers["host"] = request.url.netloc.decode("ascii")
+
+
+def _transports() -> tuple[type, type]:
+    import httpx
+
+    class ToMock(httpx.HTTPTransport):
+        def __init__(self, mock: str, servers: list[str]) -> None:
+            super().__init__()
+            self.mock, self.servers = mock, servers
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            _to_mock(request, self.mock, self.servers)
+            return super().handle_request(request)
+
+    class AsyncToMock(httpx.AsyncHTTPTransport):
+        def __init__(self, mock: str, servers: list[str]) -> None:
+            super().__init__()
+            self.mock, self.servers = mock, servers
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            _to_mock(request, self.mock, self.servers)
+            return await super().handle_async_request(request)
+
+    return ToMock, AsyncToMock
+
+
+def _sync_transport(mock: str, servers: list[str]) -> Any:
+    return _transports()[0](mock, servers)
+
+
+def _async_transport(mock: str, servers: list[str]) -> Any:
+    return _transports()[1](mock, servers)
+
+
+# --- is the result what the method declares? ---------------------------------------------------------------------
+
+
+class _Names(dict):  # type: ignore[type-arg]
+    """Where a return annotation's names are looked up: the method's module, then the SDK's types package (names
+    imported only for type checking live there), then the SDK package."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        super().__init__()
+        self.module = module
+        root = module.__name__.split(".")[0]
+        self.places = [vars(module)]
+        for name in (root + ".types", root):
+            try:
+                self.places.append(vars(importlib.import_module(name)))
+            except ImportError:
+                pass
+
+    def __missing__(self, key: str) -> Any:
+        for place in self.places:
+            if key in place:
+                return place[key]
+        root = self.module.__name__.split(".")[0]
+        for name in (root + ".types", root):
+            try:
+                return getattr(importlib.import_module(name), key)
+            except (ImportError, AttributeError):
+                continue
+        for name, module in list(sys.modules.items()):  # a runtime class imported only for type checking
+            if (name == root or name.startswith(root + ".")) and isinstance(getattr(module, key, None), type):
+                return getattr(module, key)
+        raise KeyError(key)
+
+
+def return_type(function: Any) -> Any:
+    """The method's declared return type, evaluated (the generated modules use `from __future__ import
+    annotations`)."""
+    function = inspect.unwrap(getattr(function, "__func__", function))
+    annotation = function.__annotations__.get("return", Any)
+    if isinstance(annotation, str):
+        module = sys.modules[function.__module__]
+        annotation = eval(annotation, dict(vars(module)), _Names(module))  # the generated code's own annotation
+    return annotation
+
+
+def check(value: Any, declared: Any, body: bool) -> str:
+    """'' when `value` is what `declared` says (pages and streams: each item), else why not."""
+    if value is None:
+        if body:
+            return f"returned None, but the document declares a success body (declared: {_name(declared)})"
+        return "" if declared in (None, type(None)) or _allows_none(declared) else f"None is not {_name(declared)}"
+    origin = typing.get_origin(declared)
+    if isinstance(origin, type) and _is_stream(origin) and isinstance(value, origin):
+        (item,) = typing.get_args(declared) or (Any,)
+        problems = []
+        with value:
+            for count, event in enumerate(value):
+                problems.append(matches(event, item, f"event {count}"))
+        return next((p for p in problems if p), "")
+    if isinstance(origin, type) and _is_page(origin) and isinstance(value, origin):
+        (item,) = typing.get_args(declared) or (Any,)
+        return next((p for i, x in enumerate(_page_items(value)) if (p := matches(x, item, f"item {i}"))), "")
+    if _is_binary(value):
+        content = value.read()
+        return "" if isinstance(content, bytes) else f"read() gave {type(content).__name__}, not bytes"
+    return matches(value, declared, "the result")
+
+
+async def check_async(value: Any, declared: Any, body: bool) -> str:
+    """`check` for the async client: async streams are entered and iterated with `async with` / `async for`."""
+    origin = typing.get_origin(declared)
+    if value is not None and isinstance(origin, type) and hasattr(origin, "__aiter__") \
+            and hasattr(origin, "__aenter__") and isinstance(value, origin):
+        (item,) = typing.get_args(declared) or (Any,)
+        problems = []
+        async with value:
+            count = 0
+            async for event in value:
+                problems.append(matches(event, item, f"event {count}"))
+                count += 1
+        return next((p for p in problems if p), "")
+    if value is not None and _is_binary(value) and inspect.iscoroutinefunction(value.read):
+        content = await value.read()
+        return "" if isinstance(content, bytes) else f"read() gave {type(content).__name__}, not bytes"
+    return check(value, declared, body)
+
+
+def matches(value: Any, declared: Any, where: str) -> str:
+    """'' when `value` is an instance of the type `declared`, recursively; else where and why it is not."""
+    if declared is Any or declared is object:
+        return ""
+    if declared is None or declared is type(None):
+        return "" if value is None else f"{where} is {type(value).__name__}, not None"
+    origin, args = typing.get_origin(declared), typing.get_args(declared)
+    if origin is typing.Annotated:
+        return matches(value, args[0], where)
+    if origin is typing.Union or origin is types.UnionType:
+        reasons = [matches(value, member, where) for member in args]
+        return "" if any(not r for r in reasons) else f"{where} matches no member of {_name(declared)}: {reasons[0]}"
+    if origin is typing.Literal:
+        return "" if value in args else f"{where} is {value!r}, not one of {args}"
+    if origin in (list, collections.abc.Sequence, tuple, set, frozenset):
+        if not isinstance(value, (list, tuple, set, frozenset)):
+            return f"{where} is {type(value).__name__}, not {_name(declared)}"
+        item = args[0] if args else Any
+        return next((p for i, x in enumerate(value) if (p := matches(x, item, f"{where}[{i}]"))), "")
+    if origin in (dict, collections.abc.Mapping):
+        if not isinstance(value, dict):
+            return f"{where} is {type(value).__name__}, not {_name(declared)}"
+        item = args[1] if len(args) == 2 else Any
+        return next((p for k, x in value.items() if (p := matches(x, item, f"{where}[{k!r}]"))), "")
+    if isinstance(origin, type):
+        return "" if isinstance(value, origin) else f"{where} is {type(value).__name__}, not {_name(declared)}"
+    if isinstance(declared, (typing.TypeVar, typing.ForwardRef)):
+        return ""
+    if isinstance(declared, type):
+        if declared is float and isinstance(value, int) and not isinstance(value, bool):
+            return ""
+        if declared is int and isinstance(value, bool):
+            return f"{where} is bool, not int"
+        return "" if isinstance(value, declared) else f"{where} is {type(value).__name__}, not {_name(declared)}"
+    if isinstance(declared, typing.TypeAliasType if hasattr(typing, "TypeAliasType") else ()):
+        return matches(value, declared.__value__, where)
+    # Anything else (a NewType, an unusual alias): pydantic decides.
+    try:
+        import pydantic
+
+        pydantic.TypeAdapter(declared).validate_python(value, strict=True)
+        return ""
+    except Exception as exc:  # noqa: BLE001 - pydantic's reason is the answer
+        return f"{where} is not {_name(declared)}: {exc}"
+
+
+def _allows_none(declared: Any) -> bool:
+    return typing.get_origin(declared) in (typing.Union, types.UnionType) and type(None) in typing.get_args(declared)
+
+
+def _is_stream(cls: type) -> bool:
+    return hasattr(cls, "__iter__") and hasattr(cls, "__enter__")
+
+
+def _is_page(cls: type) -> bool:
+    return hasattr(cls, "items") and (hasattr(cls, "has_next_page") or hasattr(cls, "next_page_token"))
+
+
+def _page_items(page: Any) -> list[Any]:
+    items = page.items
+    return list(items() if callable(items) else items)
+
+
+def _is_binary(value: Any) -> bool:
+    return callable(getattr(value, "read", None)) and not hasattr(value, "model_fields") \
+        and not isinstance(value, (str, bytes, dict, list))
+
+
+def _name(declared: Any) -> str:
+    return getattr(declared, "__name__", None) or str(declared).replace("typing.", "")
+
+
+# --- the summary ---------------------------------------------------------------------------------------------------
+
+
+def table(results: list[Result], expected: Mapping[str, str], limited: Mapping[str, str]) -> str:
+    """The per-document table and the overall pass rate (markdown)."""
+    lines = ["| document | operations | import errors | warnings | lint | calls passed/total | limited | status |",
+             "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |"]
+    passed = total = 0
+    for result in sorted(results, key=lambda r: r.doc_id):
+        limits = [c for c in result.calls if is_limited(result.doc_id, c, limited)]
+        status = "xfail" if result.doc_id in expected else ""
+        lines.append(f"| {result.doc_id} | {result.operations} | {len(result.import_errors)} | {result.warnings} | "
+                     f"{result.lint_summary()} | {result.passed}/{len(result.calls)} | {len(limits)} | {status} |")
+        passed += result.passed
+        total += len(result.calls)
+    rate = f"{100 * passed / total:.1f}%" if total else "-"
+    lines.append(f"\nOverall: {passed}/{total} calls passed ({rate}) over {len(results)} documents.")
+    return "\n".join(lines)
+
+
+def is_limited(doc_id: str, call: Call, limited: Mapping[str, str]) -> bool:
+    """Is this call in the known mock limitations: the whole document ("DOC"), methods ("DOC::resource.method",
+    shell wildcards allowed: "DOC::information_responses.*") in both modes, or one call ("DOC::res.method async")."""
+    if doc_id in limited:
+        return True
+    return any(fnmatch.fnmatchcase(f"{call.method}", pattern) or fnmatch.fnmatchcase(call.key, pattern)
+               for key in limited if key.startswith(doc_id + "::") for pattern in [key[len(doc_id) + 2:]])
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["calls"] and len(argv) == 8:
+        spec, sdk, package, document, url, report, start = argv[1:]
+        calls = call_everything(Path(spec), Path(sdk), package, Path(document), url, int(start))
+        Path(report).write_text(json.dumps([asdict(call) for call in calls], indent=1))
+        return 0
+    if argv[:1] == ["run"] and len(argv) == 2:  # one document by hand: python -m tests.real_apis run 30-petstore
+        work = CACHE / "work" / argv[1]
+        result = run_document(argv[1], documents()[argv[1]], work, CACHE / "mypy")
+        print(json.dumps(result.to_json(), indent=1))
+        return 0
+    print("usage: python -m tests.real_apis calls SPEC SDK PACKAGE DOCUMENT URL REPORT | run DOC_ID", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
