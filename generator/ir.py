@@ -336,7 +336,7 @@ class Method:
         parts = [f"{p.type.display} {p.name}" for p in self.positional]
         if self.keyword:
             parts.append(f"{self.params_type}**kwargs")
-        return f"({', '.join(parts)}) -> {self.return_annotation(False)}"
+        return f"({', '.join(parts)}) -> {replace(self, shadowed=(), pagination=None).return_annotation(False)}"
 
     @property
     def params(self) -> tuple[Param, ...]:
