@@ -60,15 +60,19 @@ class Envelope(Schemas):
                 wrappers.add(name)
         return wrappers
 
-    def _envelope(self) -> dict[str, Any]:
+    def _envelope(self) -> dict[str, Any] | None:
+        """The spec's envelope; None when no response is wrapped in one: methods then return their responses."""
         name = self.envelope_name
         if name is None:
-            self.warn(("paths",), "no response is wrapped in an envelope (allOf: [{$ref: Envelope}, {properties: "
-                      "{data: ...}}]); the SDK expects every body as {data: ...}", "no-envelope")
-            return {"name": "Response", "data": self.data_field, "properties": {}}
+            return None
         if name not in self.source_schemas:
-            self.warn(("components", "schemas"), f"envelope schema '{name}' does not exist", "no-envelope")
-            return {"name": "Response", "data": self.data_field, "properties": {}}
+            message = f"envelope schema '{name}' does not exist; importing without an envelope"
+            if "schema" in self._mapping(self.config.get("envelope")):
+                self.config_warn(("envelope", "schema"), message)
+            else:
+                self.warn(("components", "schemas"), message, "no-envelope")
+            self.envelope_name = None
+            return None
         path = ("components", "schemas", name)
         converted = self._guard(path, "the envelope", partial(self.schema, self.source_schemas[name], path), _any())
         properties = dict(converted.get("properties") or {})
