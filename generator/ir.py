@@ -272,6 +272,7 @@ class Method:
     result: TypeRef | None = None
     # Builtin names the resource class's own methods shadow in its annotations ('list'): spelled builtins.list there.
     shadowed: tuple[str, ...] = ()
+    union_alias: bool = False  # `result` names an alias of a union, which type checkers read as no type at all
 
     @property
     def has_body(self) -> bool:
@@ -307,7 +308,7 @@ class Method:
         """What the runtime parses a success response into, as the argument of its request call: the return type
         (None for no body). Type checkers read a union written as a value as no type at all, hence the cast."""
         annotation = self.return_annotation(is_async)
-        if "|" in annotation:
+        if "|" in annotation or (self.union_alias and self.response_format == "json"):
             return Code(f"cast({py_str('type[' + annotation + ']')}, {annotation})")
         return annotation
 
@@ -1077,7 +1078,7 @@ class _Builder:
                 imports |= {("_response", "BinaryResponse"), ("_response", "AsyncBinaryResponse")}
             if method.response_format == "event_stream":
                 imports |= {("_streaming", "Stream"), ("_streaming", "AsyncStream")}
-            if "|" in method.return_annotation(False):
+            if "cast(" in method.cast_to(False):
                 imports.add(("typing", "cast"))
             if "builtins." in method.return_annotation(False):
                 imports.add(("builtins", ""))
@@ -1159,7 +1160,13 @@ class _Builder:
             base_url=spec.get("base_url", ""),
             response_format=response_format,
             result=result,
+            union_alias=result is not None and self._is_union_alias(result),
         )
+
+    def _is_union_alias(self, type_ref: TypeRef) -> bool:
+        definition = self.by_name.get(type_ref.model or "")
+        return (type_ref.annotation == type_ref.model and isinstance(definition, AliasDef)
+                and "|" in definition.type.annotation)
 
     def _result(self, schema: dict[str, Any], hint: str, types_module: str) -> TypeRef:
         """The type a method without an envelope returns: the response schema's own; an inline object is the class

@@ -491,3 +491,27 @@ def test_responses_without_an_envelope_and_their_media_types(tmp_path: Path) -> 
     assert write_spec(result, source, out) == []  # checked as `clientgen validate` would
     generate(out, tmp_path / "sdk")
     assert (tmp_path / "sdk" / "python" / "notes" / "_streaming.py").exists()
+
+
+def test_a_schema_a_few_responses_extend_is_not_an_envelope(tmp_path: Path) -> None:
+    """allOf: [{$ref: Key}, {properties: {value: ...}}] on one response of three does not make Key an envelope."""
+    key = {"type": "object", "properties": {"id": {"type": "string"}}}
+    extended = {"allOf": [{"$ref": "#/components/schemas/Key"},
+                          {"type": "object", "properties": {"value": {"type": "string"}}}]}
+    plain = {"$ref": "#/components/schemas/Key"}
+
+    def get(operation_id: str, schema: Any) -> dict[str, Any]:
+        return {"get": {"operationId": operation_id, "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": schema}}}}}}
+
+    document = {
+        "openapi": "3.0.0", "info": {"title": "Keys", "version": "1"}, "servers": [{"url": "https://k.example"}],
+        "components": {"schemas": {"Key": key}},
+        "paths": {"/a": get("a", extended), "/b": get("b", plain), "/c": get("c", plain)},
+    }
+    source = tmp_path / "keys.json"
+    source.write_text(json.dumps(document))
+    result = import_openapi(source)
+    assert "envelope" not in result.spec
+    assert not [w for w in result.warnings if w.code == "no-envelope"]
+    assert result.spec["resources"]["b"]["methods"]["b"]["response"] == {"$ref": "#/schemas/Key"}

@@ -155,6 +155,7 @@ def test_methods_return_their_response_types_themselves(ef: Harness, streaming: 
         "/notes/counts": lambda h: h.json({"draft": 2, "published": 5}),
         "/notes/n1/title": lambda h: h.json("A title"),
         "/notes/find": lambda h: h.json([note("n1")] if "many" in h.path else note("n2")),
+        "/notes/lookup": lambda h: h.json([note("n4")]),
     })
     client = ef.client()
 
@@ -169,6 +170,7 @@ def test_methods_return_their_response_types_themselves(ef: Harness, streaming: 
     one = ef.run(client.notes.find(q="one"))
     many = ef.run(client.notes.find(q="many"))
     assert type(one) is sdk.types.Note and type(many) is list and many[0].id == "n1"
+    assert [n.id for n in ef.run(client.notes.lookup(q="x"))] == ["n4"]
     assert streaming.requests[2].body == b'{"text":"hi"}'
     assert all(r.headers["accept"] == "application/json" for r in streaming.requests)
 

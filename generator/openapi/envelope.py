@@ -18,17 +18,22 @@ class Envelope(Schemas):
     def _find_envelope(self) -> tuple[str | None, str]:
         given = self._mapping(self.config.get("envelope"))
         counts: dict[tuple[str, str], int] = {}
+        total = 0
         for _, _, operation in self._operations():
             none: list[tuple[str, str, Any] | None] = []
             for found in self._guard((), "a response", partial(self._wrapped_responses, operation), none):
+                total += 1
                 if found:
                     counts[found[:2]] = counts.get(found[:2], 0) + 1
         if "schema" in given:
             data = str(given.get("data") or next((d for (e, d) in counts if e == given["schema"]), "data"))
             return str(given["schema"]), data
-        if not counts:
+        # An envelope wraps most responses; a schema that a few responses extend (allOf: [{$ref: Key}, {properties:
+        # {value: ...}}]) is not one.
+        best = max(counts, key=lambda k: counts[k]) if counts else None
+        if best is None or counts[best] * 2 <= total:
             return None, str(given.get("data", "data"))
-        envelope, data = max(counts, key=lambda k: counts[k])
+        envelope, data = best
         return envelope, str(given.get("data", data))
 
     def _wrapped_responses(self, operation: dict[str, Any]) -> list[tuple[str, str, Any] | None]:
