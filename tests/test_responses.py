@@ -137,6 +137,8 @@ def streaming() -> Iterator[StreamingServer]:
 def ef(request: pytest.FixtureRequest, envelope_free: Any, streaming: StreamingServer) -> Iterator[Harness]:
     harness = Harness(request.param, envelope_free, "EnvelopeFree", streaming)  # type: ignore[arg-type]
     yield harness
+    if harness.loop is not None:  # as asyncio.run does: httpx's own byte iterators are async generators
+        harness.loop.run_until_complete(harness.loop.shutdown_asyncgens())
     harness.close()
 
 
