@@ -663,7 +663,10 @@ class _Semantics:
                 # A method whose own name collides would repeat the report as a type-name collision.
                 if self._claim(members, naming.member_name(method_name), method_path, f"method '{method_name}'"):
                     stem = naming.method_type_prefix(singular, method_name)
-                    needed = (stem + "Params", stem + "Response") if "response" in method else (stem + "Params",)
+                    # The response's type: the envelope class, or an inline object's class ({Stem}Event for the
+                    # events of a stream); claimed whenever there is a response, as the IR may need it.
+                    suffix = "Event" if method.get("response_format") == "event_stream" else "Response"
+                    needed = (stem + "Params", stem + suffix) if "response" in method else (stem + "Params",)
                     self._check_type_names(type_names, needed, method_path)
                 self._check_method(method_path, method)
             self._check_resources(resource.get("resources") or {}, path + (name, "resources"), {})
