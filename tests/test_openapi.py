@@ -515,3 +515,27 @@ def test_a_schema_a_few_responses_extend_is_not_an_envelope(tmp_path: Path) -> N
     assert "envelope" not in result.spec
     assert not [w for w in result.warnings if w.code == "no-envelope"]
     assert result.spec["resources"]["b"]["methods"]["b"]["response"] == {"$ref": "#/schemas/Key"}
+
+
+def test_a_schema_every_response_extends_the_same_way_is_not_an_envelope(tmp_path: Path) -> None:
+    """Pet: allOf: [{$ref: NewPet}, {properties: {id: ...}}] wraps the same payload every time: Pet is a model."""
+    new_pet = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    pet = {"allOf": [{"$ref": "#/components/schemas/NewPet"},
+                     {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}]}
+    ref = {"$ref": "#/components/schemas/Pet"}
+
+    def answer(schema: Any) -> dict[str, Any]:
+        return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+    document = {
+        "openapi": "3.0.0", "info": {"title": "Pets", "version": "1"}, "servers": [{"url": "https://p.example"}],
+        "components": {"schemas": {"NewPet": new_pet, "Pet": pet}},
+        "paths": {"/pets": {"post": {"operationId": "addPet", "responses": answer(ref)}},
+                  "/pets/{id}": {"get": {"operationId": "getPet", "responses": answer(ref), "parameters": [
+                      {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]}}},
+    }
+    source = tmp_path / "pets.json"
+    source.write_text(json.dumps(document))
+    result = import_openapi(source)
+    assert "envelope" not in result.spec and "Pet" in result.spec["schemas"]
+    assert result.spec["resources"]["pets"]["methods"]["get_pet"]["response"] == {"$ref": "#/schemas/Pet"}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -18,6 +19,7 @@ class Envelope(Schemas):
     def _find_envelope(self) -> tuple[str | None, str]:
         given = self._mapping(self.config.get("envelope"))
         counts: dict[tuple[str, str], int] = {}
+        payloads: dict[tuple[str, str], set[str]] = {}
         total = 0
         for _, _, operation in self._operations():
             none: list[tuple[str, str, Any] | None] = []
@@ -25,13 +27,15 @@ class Envelope(Schemas):
                 total += 1
                 if found:
                     counts[found[:2]] = counts.get(found[:2], 0) + 1
+                    payloads.setdefault(found[:2], set()).add(json.dumps(found[2], sort_keys=True, default=str))
         if "schema" in given:
             data = str(given.get("data") or next((d for (e, d) in counts if e == given["schema"]), "data"))
             return str(given["schema"]), data
-        # An envelope wraps most responses; a schema that a few responses extend (allOf: [{$ref: Key}, {properties:
-        # {value: ...}}]) is not one.
+        # An envelope wraps most responses, around payloads of different types; a schema that some responses extend
+        # (Pet: allOf: [{$ref: NewPet}, {properties: {id: ...}}]) is not one. Taken for one, every such response
+        # would be misread; left out, the wrapped responses are still read whole, as the models they are.
         best = max(counts, key=lambda k: counts[k]) if counts else None
-        if best is None or counts[best] * 2 <= total:
+        if best is None or counts[best] * 2 <= total or (counts[best] > 1 and len(payloads[best]) < 2):
             return None, str(given.get("data", "data"))
         envelope, data = best
         return envelope, str(given.get("data", data))
