@@ -18,7 +18,7 @@ from .escape import Code, py_literal, py_str, py_value
 from .load import Document
 
 REF_PREFIX = "#/schemas/"
-STDLIB_MODULES = frozenset({"collections.abc", "datetime", "functools", "typing", "warnings"})
+STDLIB_MODULES = frozenset({"builtins", "collections.abc", "datetime", "functools", "typing", "warnings"})
 THIRD_PARTY_MODULES = frozenset({"httpx", "pydantic", "typing_extensions"})
 # Placeholder examples for formats whose values must parse (a field's own name would not).
 FORMAT_EXAMPLES = {"date-time": "2019-12-27T18:11:19.117Z", "date": "2019-12-27",
@@ -212,7 +212,7 @@ class Method:
     path_code: Code  # expression that builds the encoded path
     positional: tuple[Param, ...]
     keyword: tuple[Param, ...]
-    response_type: str  # '' when a success response has no body: the method returns None
+    response_type: str  # the envelope class ({Stem}Response) of a JSON response in an envelope, else ''
     params_type: str
     deprecated: bool
     declared: tuple[Param, ...]  # in spec order, as the reference docs list them
@@ -266,6 +266,18 @@ class Method:
         if self.base_url:
             args.append(Code(f"base_url={py_str(self.base_url)}"))
         return tuple(args)
+    # Spec key `response_format`: json | text | binary | event_stream.
+    response_format: str = "json"
+    # What a JSON response is parsed into without an envelope (the method returns it); for event_stream, one event.
+    result: TypeRef | None = None
+    # Builtin names the resource class's own methods shadow in its annotations ('list'): spelled builtins.list there.
+    shadowed: tuple[str, ...] = ()
+    union_alias: bool = False  # `result` names an alias of a union, which type checkers read as no type at all
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the method returns something (else None: a success response has no body)."""
+        return bool(self.response_type) or self.result is not None or self.response_format != "json"
 
     @property
     def retry_args(self) -> tuple[Code, ...]:
@@ -277,22 +289,43 @@ class Method:
             args.append(Code(f"idempotency_header={py_str(self.idempotency_header)}"))
         return tuple(args)
 
+    def return_annotation(self, is_async: bool) -> Code:
+        """What the method returns."""
+        if self.pagination:
+            return Code(f"{'AsyncPage' if is_async else 'SyncPage'}[{self.pagination.item.annotation}]")
+        if self.response_format == "text":
+            return Code("str")
+        if self.response_format == "binary":
+            return Code("AsyncBinaryResponse" if is_async else "BinaryResponse")
+        if self.response_format == "event_stream":
+            item = _unshadow(self.result.annotation, self.shadowed) if self.result else "object"
+            return Code(f"{'AsyncStream' if is_async else 'Stream'}[{item}]")
+        if self.response_type:
+            return Code(self.response_type)
+        return _unshadow(self.result.annotation, self.shadowed) if self.result else Code("None")
+
+    def cast_to(self, is_async: bool) -> Code:
+        """What the runtime parses a success response into, as the argument of its request call: the return type
+        (None for no body). Type checkers read a union written as a value as no type at all, hence the cast."""
+        annotation = self.return_annotation(is_async)
+        if "|" in annotation or (self.union_alias and self.response_format == "json"):
+            return Code(f"cast({py_str('type[' + annotation + ']')}, {annotation})")
+        return annotation
+
     @property
-    def cast_to(self) -> Code:
-        """What the runtime parses a success response into: the Response class, or None for no body."""
-        return Code(self.response_type or "None")
+    def format_args(self) -> tuple[Code, ...]:
+        """The runtime's request argument for a response that is not JSON."""
+        if self.response_format == "json":
+            return ()
+        return (Code(f"response_format={py_str(self.response_format)}"),)
 
     @property
     def sync_return(self) -> Code:
-        if self.pagination:
-            return Code(f"SyncPage[{self.pagination.item.annotation}]")
-        return self.cast_to
+        return self.return_annotation(False)
 
     @property
     def async_return(self) -> Code:
-        if self.pagination:
-            return Code(f"AsyncPage[{self.pagination.item.annotation}]")
-        return self.cast_to
+        return self.return_annotation(True)
 
     @property
     def cli_name(self) -> str:
@@ -304,7 +337,7 @@ class Method:
         parts = [f"{p.type.display} {p.name}" for p in self.positional]
         if self.keyword:
             parts.append(f"{self.params_type}**kwargs")
-        return f"({', '.join(parts)}) -> {self.cast_to}"
+        return f"({', '.join(parts)}) -> {replace(self, shadowed=(), pagination=None).return_annotation(False)}"
 
     @property
     def params(self) -> tuple[Param, ...]:
@@ -496,7 +529,7 @@ class Api:
     base_url_env: str
     log_env: str
     auth: Auth | None  # the spec's `api.auth`; None with `security_schemes` (or no auth at all)
-    envelope: ModelDef
+    envelope: ModelDef | None  # None: methods return their responses themselves
     data_field: str
     resources: tuple[Resource, ...]
     modules: tuple[Module, ...]  # every types module, in a stable order
@@ -558,6 +591,7 @@ class Api:
             names.add("cookie")
         return tuple(sorted(names))
 
+    response_formats: tuple[str, ...] = ()  # the formats other than json that some method uses, sorted
 
     @property
     def title(self) -> str:
@@ -599,7 +633,7 @@ class Api:
         """The README's example, with its dotted path from the client (v1.positions.cancel_position_instruction): the
         first method that returns a body, so the example can show it, else the first method."""
         methods = [(Code(".".join(r.trail + (m.name,))), m) for r in self.all_resources() for m in r.methods]
-        return next((found for found in methods if found[1].response_type), methods[0] if methods else None)
+        return next((found for found in methods if found[1].has_body), methods[0] if methods else None)
 
     @property
     def example_raw_path(self) -> Code | None:
@@ -611,6 +645,17 @@ class Api:
         return Code(f"{resource_path}.with_raw_response.{method}")
 
 
+BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "object", "bytes")
+
+
+def _unshadow(annotation: Code, shadowed: tuple[str, ...]) -> Code:
+    """`annotation` with the builtin type names in `shadowed` spelled `builtins.name`."""
+    if not shadowed:
+        return annotation
+    pattern = r"(?<![\w.\"'])(" + "|".join(shadowed) + r")\b(?![\"'])"
+    return Code(re.sub(pattern, r"builtins.\1", annotation))
+
+
 def _cli_command(method: Method) -> dict[str, Any]:
     options = [
         {"flag": p.flag, "name": p.name, "wire_name": p.wire_name, "kind": p.cli_kind, "location": p.location,
@@ -618,7 +663,8 @@ def _cli_command(method: Method) -> dict[str, Any]:
         for p in method.declared
     ]
     return {"name": method.cli_name, "method": method.name, "summary": method.summary, "help": method.description,
-            "http": f"{method.verb} {method.path}", "options": options, "returns_body": bool(method.response_type)}
+            "http": f"{method.verb} {method.path}", "options": options, "returns_body": method.has_body} | (
+                {"response_format": method.response_format} if method.response_format != "json" else {})
 
 
 # --- builder -----------------------------------------------------------------------------------------------------
@@ -681,6 +727,7 @@ class _Builder:
         upper = package.upper()
         credentials, schemes = self._schemes(api)
         environments = tuple((name, url) for name, url in (api.get("environments") or {}).items())
+        formats = {m.response_format for r in resources for each in r.walk() for m in each.methods} - {"json"}
         return Api(
             name=api["name"],
             description=api.get("description", ""),
@@ -694,7 +741,7 @@ class _Builder:
             auth=Auth(auth["type"], auth.get("header", "Authorization"), auth.get("env", f"{upper}_API_KEY"))
             if auth is not None else None,
             envelope=envelope,
-            data_field=self.spec["envelope"].get("data", "data"),
+            data_field=(self.spec.get("envelope") or {}).get("data", "data"),
             resources=resources,
             modules=modules,
             packages=packages,
@@ -710,6 +757,7 @@ class _Builder:
                 for name, v in (api.get("server_variables") or {}).items()
             ),
             environments=environments,
+            response_formats=tuple(sorted(formats)),
         )
 
     def _schemes(self, api: dict[str, Any]) -> tuple[tuple[Credential, ...], tuple[SecurityScheme, ...]]:
@@ -983,7 +1031,9 @@ class _Builder:
 
     # envelope
 
-    def _envelope(self) -> ModelDef:
+    def _envelope(self) -> ModelDef | None:
+        if "envelope" not in self.spec:
+            return None
         envelope = self.spec["envelope"]
         name = naming.class_name(envelope["name"])
         schema = {"type": "object", "properties": envelope["properties"], "required": envelope.get("required", [])}
@@ -1004,8 +1054,10 @@ class _Builder:
         class_name = naming.resource_class(name)
         types_module = types_package(parents)
         singular = naming.resource_singular(name, node.get("singular"))
+        own = {naming.member_name(method_name) for method_name in node.get("methods") or {}}
+        shadowed = tuple(name for name in BUILTIN_TYPES if name in own)
         methods = tuple(
-            self._method(method_name, spec, singular, types_module)
+            replace(self._method(method_name, spec, singular, types_module), shadowed=shadowed)
             for method_name, spec in (node.get("methods") or {}).items()
         )
         imports = {("_base_client", "SyncAPIResource"), ("_base_client", "AsyncAPIResource"),
@@ -1020,6 +1072,16 @@ class _Builder:
                 imports.add(("warnings", "warn"))
             if method.response_type:
                 imports.add((f"{types_module}.{naming.module_name(method.response_type)}", method.response_type))
+            if method.result:
+                imports |= method.result.imports
+            if method.response_format == "binary":
+                imports |= {("_response", "BinaryResponse"), ("_response", "AsyncBinaryResponse")}
+            if method.response_format == "event_stream":
+                imports |= {("_streaming", "Stream"), ("_streaming", "AsyncStream")}
+            if "cast(" in method.cast_to(False):
+                imports.add(("typing", "cast"))
+            if "builtins." in method.return_annotation(False):
+                imports.add(("builtins", ""))
             if method.pagination:
                 imports |= {("_base_client", "SyncPage"), ("_base_client", "AsyncPage")}
                 imports |= method.pagination.item.imports
@@ -1056,14 +1118,22 @@ class _Builder:
         positional = tuple(path_params[-1:])
         keyword = tuple(p for p in params if p not in positional)
         keyword = tuple(sorted(keyword, key=lambda p: not p.required))
-        # Without a response body there is no Response model, nothing to document and no example to show.
-        response_type = stem + "Response" if "response" in spec else ""
+        # Without a response body there is no Response model, nothing to document and no example to show. In an
+        # envelope, a JSON response is the envelope's class {Stem}Response with the data field; without one, the
+        # response's own type (an inline object is the class {Stem}Response).
+        response_format = spec.get("response_format", "json")
+        enveloped = "envelope" in self.spec and response_format == "json" and "response" in spec
+        response_type = stem + "Response" if enveloped else ""
         data = self._response_data(spec["response"], response_type, types_module) if response_type else None
+        result = None
+        if not enveloped and "response" in spec and response_format in ("json", "event_stream"):
+            result = self._result(spec["response"], stem + ("Event" if response_format == "event_stream" else
+                                                              "Response"), types_module)
         params_type = stem + "Params"
         params_module = f"{types_module}.{naming.module_name(params_type)}"
         fields = tuple(Field(p.name, p.name, p.type, p.required, p.description, p.example) for p in params)
         self._define(params_module, TypedDictDef(params_type, "", fields))
-        data_wire = self.spec["envelope"].get("data", "data")
+        data_wire = (self.spec.get("envelope") or {}).get("data", "data")
         return Method(
             name=naming.member_name(name),
             summary=spec.get("summary") or naming.words(name)[0].capitalize() + " " + " ".join(naming.words(name)[1:]),
@@ -1077,8 +1147,10 @@ class _Builder:
             params_type=params_type,
             deprecated=bool(spec.get("deprecated")),
             declared=tuple(params),
-            returns=(self._doc_field(naming.field_name(data_wire), data, ""),) if data else (),
-            response_example=self._response_example(spec["response"], data_wire) if data else None,
+            returns=((self._doc_field(naming.field_name(data_wire), data, ""),) if data else
+                     self._doc_field("", result, "").fields if result else ()),
+            response_example=(self._response_example(spec["response"], data_wire) if data else
+                              self._example(spec["response"], "response", full=True) if result else None),
             idempotent=bool(spec.get("idempotent")),
             idempotency_header=spec.get("idempotency_header", ""),
             pagination=self._pagination(spec, data) if data else None,
@@ -1086,7 +1158,23 @@ class _Builder:
             content_type=spec.get("content_type", ""),
             security=_security(spec["security"]) if "security" in spec else None,
             base_url=spec.get("base_url", ""),
+            response_format=response_format,
+            result=result,
+            union_alias=result is not None and self._is_union_alias(result),
         )
+
+    def _is_union_alias(self, type_ref: TypeRef) -> bool:
+        definition = self.by_name.get(type_ref.model or "")
+        return (type_ref.annotation == type_ref.model and isinstance(definition, AliasDef)
+                and "|" in definition.type.annotation)
+
+    def _result(self, schema: dict[str, Any], hint: str, types_module: str) -> TypeRef:
+        """The type a method without an envelope returns: the response schema's own; an inline object is the class
+        `hint` ({Stem}Response), the inline items of a list or map `hint` + Item."""
+        module = f"{types_module}.{naming.module_name(hint)}"
+        if "$ref" not in schema and not _is_object(self._flatten(schema)):
+            hint = naming.alias_item_class(hint, bool(schema.get("oneOf") or schema.get("anyOf")))
+        return self._type(schema, hint, module)
 
     def _response_data(self, schema: dict[str, Any], response_type: str, types_module: str) -> TypeRef:
         """Define `{Stem}Response`, the envelope with one more field that holds the method's data; its type."""
@@ -1470,9 +1558,11 @@ def _import_lines(module: str, needed: set[tuple[str, str]]) -> tuple[Code, ...]
     for group in filter(None, groups):
         if lines:
             lines.append(Code(""))
+        # ("module", "") is `import module`; isort puts those before the `from` imports of their group.
+        lines += [Code(f"import {source}") for source in group if "" in by_module[local.get(source, source)]]
         for source in group:
             lines += [Code(f"from {source} import {', '.join(names)}")
-                      for names in _import_statements(by_module[local.get(source, source)])]
+                      for names in _import_statements(by_module[local.get(source, source)] - {""})]
     return tuple(lines)
 
 

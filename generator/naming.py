@@ -37,7 +37,7 @@ RESOURCE_RESERVED = frozenset(
 )
 
 # Flags every generated CLI command already has.
-CLI_RESERVED_FLAGS = frozenset({"api-key", "base-url", "format", "debug", "body", "help", "version", "h"})
+CLI_RESERVED_FLAGS = frozenset({"api-key", "base-url", "format", "debug", "body", "output", "help", "version", "h"})
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
 

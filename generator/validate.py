@@ -50,6 +50,7 @@ PATTERN_HINTS = {
     "singular": "expected a word of letters, digits and '_' such as position",
     "data": "expected a Python identifier such as data",
 }
+MEDIA_NAMES = {"binary": ("BinaryResponse", "AsyncBinaryResponse"), "event_stream": ("Stream", "AsyncStream")}
 RUNTIME_NAMES = frozenset(
     {"BaseModel", "ClientError", "APIStatusError", "APIConnectionError", "APITimeoutError", "BadRequestError",
      "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
@@ -281,11 +282,17 @@ class _Semantics:
 
     def _check_schema_names(self) -> None:
         api = self.data.get("api", {})
-        envelope = self.data.get("envelope", {})
+        envelope = self.data.get("envelope")
         taken: Names = {name: ((), "") for name in RUNTIME_NAMES}
+        formats = {method.get("response_format") for _, method in self._methods(self.data.get("resources") or {}, ())}
+        for response_format, names in MEDIA_NAMES.items():
+            if response_format in formats:  # what the resource modules import beside the schemas
+                taken.update({name: ((), "") for name in names})
         self._claim(taken, api["client"], ("api", "client"), f"the client class '{api['client']}'")
-        envelope_name = envelope.get("name", "BaseResponse")
-        self._claim(taken, naming.class_name(envelope_name), ("envelope", "name"), f"the envelope '{envelope_name}'")
+        if envelope is not None:
+            envelope_name = envelope.get("name", "BaseResponse")
+            self._claim(taken, naming.class_name(envelope_name), ("envelope", "name"),
+                        f"the envelope '{envelope_name}'")
         for name in self.schemas:
             self._claim(taken, naming.class_name(name), ("schemas", name), f"schema '{name}'")
 
@@ -656,7 +663,10 @@ class _Semantics:
                 # A method whose own name collides would repeat the report as a type-name collision.
                 if self._claim(members, naming.member_name(method_name), method_path, f"method '{method_name}'"):
                     stem = naming.method_type_prefix(singular, method_name)
-                    needed = (stem + "Params", stem + "Response") if "response" in method else (stem + "Params",)
+                    # The response's type: the envelope class, or an inline object's class ({Stem}Event for the
+                    # events of a stream); claimed whenever there is a response, as the IR may need it.
+                    suffix = "Event" if method.get("response_format") == "event_stream" else "Response"
+                    needed = (stem + "Params", stem + suffix) if "response" in method else (stem + "Params",)
                     self._check_type_names(type_names, needed, method_path)
                 self._check_method(method_path, method)
             self._check_resources(resource.get("resources") or {}, path + (name, "resources"), {})
@@ -707,6 +717,18 @@ class _Semantics:
         self._check_request_format(path, method, params)
         if "pagination" in method:
             self._check_pagination(path, method, params)
+        if "response_format" in method and "response" in method:
+            self._check_response_format(path, method)
+
+    def _check_response_format(self, path: JsonPath, method: dict[str, Any]) -> None:
+        """A text or binary response is a string: its 'response', if any, can only say so (and document it)."""
+        response_format = method["response_format"]
+        target = self._target(method["response"])
+        if response_format in ("text", "binary") and target is not None and target.get("type") != "string":
+            returned = "str" if response_format == "text" else "a BinaryResponse"
+            self.error(path + ("response",), "bad-response-format",
+                       f"a method with 'response_format: {response_format}' returns {returned}; its 'response' can "
+                       "only be a string schema (type: string), or be left out")
 
     def _check_request_format(self, path: JsonPath, method: dict[str, Any], params: dict[str, Any]) -> None:
         """Form and multipart bodies are fields; binary and text bodies are one root parameter; `style` applies to
@@ -752,6 +774,12 @@ class _Semantics:
             hint = did_you_mean(token, [n for n, p in params.items() if p.get("in") == "query"])
             self.error(path + ("pagination",), "bad-pagination",
                        f"the page token parameter '{token}' must be declared in 'params' with 'in: query'{hint}")
+        if "envelope" not in self.data:
+            self.error(path + ("pagination",), "bad-pagination",
+                       "pagination needs an 'envelope': the next page's token is read from the envelope")
+        if method.get("response_format", "json") != "json":
+            self.error(path + ("pagination",), "bad-pagination",
+                       f"a paginated method's response must be JSON, not '{method['response_format']}'")
         response = self._target(method.get("response") or {})
         if response is not None and response.get("type") != "array":
             self.error(path + ("pagination",), "bad-pagination",

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -144,8 +145,11 @@ def test_a_clean_document_passes_strict(tmp_path: Path) -> None:
     source.write_text(json.dumps(document, indent="\t"))  # tabs: JSON that a YAML parser refuses
     result = subprocess.run([str(CLIENTGEN), "import-openapi", str(source), "-o", str(tmp_path / "t.yaml"),
                              "--strict"], check=False, capture_output=True, text=True)
-    # No envelope at all: the one thing the format must say, as a warning, so --strict fails.
-    assert result.returncode == 1 and "[no-envelope]" in result.stderr
+    # No envelope: methods return their responses themselves, nothing to warn about.
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    spec = yaml.safe_load((tmp_path / "t.yaml").read_text())
+    assert "envelope" not in spec
+    assert spec["resources"]["things"]["methods"]["list_things"]["response"] == {"type": "array", "items": {}}
 
 
 def test_success_responses_without_a_body(tmp_path: Path) -> None:
@@ -423,3 +427,115 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
     resource = (tmp_path / "out" / "python" / "bodies" / "resources" / "search.py").read_text()
     assert "start_time_lt: str | Omit = omit" in resource and "start_time_gt: str | Omit = omit" in resource
     assert "date: str | date | Omit = omit" in resource
+
+
+def test_responses_without_an_envelope_and_their_media_types(tmp_path: Path) -> None:
+    """No envelope: each method returns its success response's schema. JSON wins over other media types; without
+    it, text/event-stream is an event stream (typed by its schema), text/* text, anything else binary. None of it
+    is a warning."""
+    note = {"$ref": "#/components/schemas/Note"}
+
+    def ok(*media: tuple[str, Any]) -> dict[str, Any]:
+        return {"responses": {"200": {"description": "ok", "content": {m: ({"schema": s} if s else {})
+                                                                        for m, s in media}}}}
+
+    document = {
+        "openapi": "3.1.0", "info": {"title": "Notes", "version": "1"}, "servers": [{"url": "https://n.example"}],
+        "security": [{"B": []}],
+        "components": {"securitySchemes": {"B": {"type": "http", "scheme": "bearer"}}, "schemas": {
+            "Note": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "Chunk": {"type": "object", "properties": {"delta": {"type": "string"}}}}},
+        "paths": {
+            "/notes": {"get": {"operationId": "listNotes", **ok(("application/json", {"type": "array", "items": note}))}},
+            "/notes/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "get": {"operationId": "getNote", **ok(("application/problem+json", note), ("application/xml", note))},
+                "delete": {"operationId": "deleteNote", "responses": {"default": {"description": "an error"}}}},
+            "/notes/{id}/render": {
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "get": {"operationId": "renderNote", **ok(("text/markdown; charset=utf-8", {"type": "string"}))}},
+            "/export": {"get": {"operationId": "exportNotes", **ok(("application/octet-stream",
+                                                                    {"type": "string", "format": "binary"}))}},
+            "/image": {"get": {"operationId": "getImage", **ok(("image/png", None), ("application/pdf", None))}},
+            "/speech": {"post": {"operationId": "speak", **ok(("application/octet-stream", None),
+                                                              ("text/event-stream", {"$ref": "#/components/schemas/Chunk"}))}},
+            "/chat": {"post": {"operationId": "chat", **ok(("application/json", note),
+                                                           ("text/event-stream", {"$ref": "#/components/schemas/Chunk"}))}},
+            "/stream": {"post": {"operationId": "stream", **ok(("text/event-stream",
+                                                                {"$ref": "#/components/schemas/Chunk"}))}},
+            "/events": {"get": {"operationId": "events", **ok(("text/event-stream", None))}},
+        },
+    }
+    source = tmp_path / "notes.json"
+    source.write_text(json.dumps(document))
+
+    result = import_openapi(source)
+
+    assert result.warnings == [] and "envelope" not in result.spec
+    methods = {name: method for resource in result.spec["resources"].values()
+               for name, method in resource["methods"].items()}
+    shapes = {name: (m.get("response_format", "json"), m.get("response")) for name, m in methods.items()}
+    assert shapes == {
+        "list_notes": ("json", {"type": "array", "items": {"$ref": "#/schemas/Note"}}),
+        "get_note": ("json", {"$ref": "#/schemas/Note"}),
+        "delete_note": ("json", None),
+        "render_note": ("text", None),
+        "export_notes": ("binary", None),
+        "get_image": ("binary", None),
+        "speak": ("binary", None),
+        "chat": ("json", {"$ref": "#/schemas/Note"}),
+        "stream": ("event_stream", {"$ref": "#/schemas/Chunk"}),
+        "events": ("event_stream", None),
+    }
+    out = tmp_path / "notes.yaml"
+    assert write_spec(result, source, out) == []  # checked as `clientgen validate` would
+    generate(out, tmp_path / "sdk")
+    assert (tmp_path / "sdk" / "python" / "notes" / "_streaming.py").exists()
+
+
+def test_a_schema_a_few_responses_extend_is_not_an_envelope(tmp_path: Path) -> None:
+    """allOf: [{$ref: Key}, {properties: {value: ...}}] on one response of three does not make Key an envelope."""
+    key = {"type": "object", "properties": {"id": {"type": "string"}}}
+    extended = {"allOf": [{"$ref": "#/components/schemas/Key"},
+                          {"type": "object", "properties": {"value": {"type": "string"}}}]}
+    plain = {"$ref": "#/components/schemas/Key"}
+
+    def get(operation_id: str, schema: Any) -> dict[str, Any]:
+        return {"get": {"operationId": operation_id, "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": schema}}}}}}
+
+    document = {
+        "openapi": "3.0.0", "info": {"title": "Keys", "version": "1"}, "servers": [{"url": "https://k.example"}],
+        "components": {"schemas": {"Key": key}},
+        "paths": {"/a": get("a", extended), "/b": get("b", plain), "/c": get("c", plain)},
+    }
+    source = tmp_path / "keys.json"
+    source.write_text(json.dumps(document))
+    result = import_openapi(source)
+    assert "envelope" not in result.spec
+    assert not [w for w in result.warnings if w.code == "no-envelope"]
+    assert result.spec["resources"]["b"]["methods"]["b"]["response"] == {"$ref": "#/schemas/Key"}
+
+
+def test_a_schema_every_response_extends_the_same_way_is_not_an_envelope(tmp_path: Path) -> None:
+    """Pet: allOf: [{$ref: NewPet}, {properties: {id: ...}}] wraps the same payload every time: Pet is a model."""
+    new_pet = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    pet = {"allOf": [{"$ref": "#/components/schemas/NewPet"},
+                     {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}]}
+    ref = {"$ref": "#/components/schemas/Pet"}
+
+    def answer(schema: Any) -> dict[str, Any]:
+        return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+    document = {
+        "openapi": "3.0.0", "info": {"title": "Pets", "version": "1"}, "servers": [{"url": "https://p.example"}],
+        "components": {"schemas": {"NewPet": new_pet, "Pet": pet}},
+        "paths": {"/pets": {"post": {"operationId": "addPet", "responses": answer(ref)}},
+                  "/pets/{id}": {"get": {"operationId": "getPet", "responses": answer(ref), "parameters": [
+                      {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]}}},
+    }
+    source = tmp_path / "pets.json"
+    source.write_text(json.dumps(document))
+    result = import_openapi(source)
+    assert "envelope" not in result.spec and "Pet" in result.spec["schemas"]
+    assert result.spec["resources"]["pets"]["methods"]["get_pet"]["response"] == {"$ref": "#/schemas/Pet"}

@@ -20,8 +20,12 @@ What maps to what:
   document first (`bundle.py`): their schemas under their own names, anything else copied in place.
 - Vendor extensions (`x-...`) are ignored without a warning.
 - Success responses written as `allOf: [{$ref: Envelope}, {properties: {data: ...}}]` -> the spec's `envelope`
-  (the schema most responses are wrapped in) and each method's `response` (the typed `data`); an operation whose
-  success responses have no body at all -> a method without `response` (it returns None).
+  (the schema most responses are wrapped in) and each method's `response` (the typed `data`); without such
+  responses, no envelope, and each method's `response` is its success response's schema itself. An operation
+  whose success responses have no body at all (or that has none) -> a method without `response` (it returns
+  None). JSON (`application/json`, `*+json`) wins over other media types; without it, the first success media
+  type gives `response_format`: `text/event-stream` -> `event_stream` (its schema, if any, types each event),
+  `text/*` -> `text`, anything else (`application/octet-stream`, `image/*`, `application/pdf`...) -> `binary`.
 - Operations -> methods: `/v1/...` -> resource `v1`, the first tag -> a resource under it (`Instrument Data` ->
   `instrument_data`), `operationId` -> the method name; path- and operation-level parameters (path, query, header,
   cookie) -> `params` (a query array of `style: form, explode: false` -> `array_format: comma`, other query styles
@@ -94,7 +98,9 @@ class _Importer(Operations):
         self._unused_config()
         if self.server_variables and "server_variables" not in api:  # the API's servers' and the methods'
             api["server_variables"] = self.server_variables
-        spec: dict[str, Any] = {"clientgen": 1, "api": api, "envelope": envelope}
+        spec: dict[str, Any] = {"clientgen": 1, "api": api}
+        if envelope is not None:
+            spec["envelope"] = envelope
         if schemas:
             spec["schemas"] = schemas
         spec["resources"] = resources

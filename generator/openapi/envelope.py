@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -18,17 +19,25 @@ class Envelope(Schemas):
     def _find_envelope(self) -> tuple[str | None, str]:
         given = self._mapping(self.config.get("envelope"))
         counts: dict[tuple[str, str], int] = {}
+        payloads: dict[tuple[str, str], set[str]] = {}
+        total = 0
         for _, _, operation in self._operations():
             none: list[tuple[str, str, Any] | None] = []
             for found in self._guard((), "a response", partial(self._wrapped_responses, operation), none):
+                total += 1
                 if found:
                     counts[found[:2]] = counts.get(found[:2], 0) + 1
+                    payloads.setdefault(found[:2], set()).add(json.dumps(found[2], sort_keys=True, default=str))
         if "schema" in given:
             data = str(given.get("data") or next((d for (e, d) in counts if e == given["schema"]), "data"))
             return str(given["schema"]), data
-        if not counts:
+        # An envelope wraps most responses, around payloads of different types; a schema that some responses extend
+        # (Pet: allOf: [{$ref: NewPet}, {properties: {id: ...}}]) is not one. Taken for one, every such response
+        # would be misread; left out, the wrapped responses are still read whole, as the models they are.
+        best = max(counts, key=lambda k: counts[k]) if counts else None
+        if best is None or counts[best] * 2 <= total or (counts[best] > 1 and len(payloads[best]) < 2):
             return None, str(given.get("data", "data"))
-        envelope, data = max(counts, key=lambda k: counts[k])
+        envelope, data = best
         return envelope, str(given.get("data", data))
 
     def _wrapped_responses(self, operation: dict[str, Any]) -> list[tuple[str, str, Any] | None]:
@@ -60,15 +69,19 @@ class Envelope(Schemas):
                 wrappers.add(name)
         return wrappers
 
-    def _envelope(self) -> dict[str, Any]:
+    def _envelope(self) -> dict[str, Any] | None:
+        """The spec's envelope; None when no response is wrapped in one: methods then return their responses."""
         name = self.envelope_name
         if name is None:
-            self.warn(("paths",), "no response is wrapped in an envelope (allOf: [{$ref: Envelope}, {properties: "
-                      "{data: ...}}]); the SDK expects every body as {data: ...}", "no-envelope")
-            return {"name": "Response", "data": self.data_field, "properties": {}}
+            return None
         if name not in self.source_schemas:
-            self.warn(("components", "schemas"), f"envelope schema '{name}' does not exist", "no-envelope")
-            return {"name": "Response", "data": self.data_field, "properties": {}}
+            message = f"envelope schema '{name}' does not exist; importing without an envelope"
+            if "schema" in self._mapping(self.config.get("envelope")):
+                self.config_warn(("envelope", "schema"), message)
+            else:
+                self.warn(("components", "schemas"), message, "no-envelope")
+            self.envelope_name = None
+            return None
         path = ("components", "schemas", name)
         converted = self._guard(path, "the envelope", partial(self.schema, self.source_schemas[name], path), _any())
         properties = dict(converted.get("properties") or {})

@@ -136,7 +136,9 @@ class Operations(Envelope, Security):
             method["base_url"] = base_url
         if params:
             method["params"] = params
-        response = self._response(operation, path)
+        response, response_format = self._response(operation, path)
+        if response_format != "json":
+            method["response_format"] = response_format
         if response is not None:
             method["response"] = response
         return method
@@ -375,36 +377,54 @@ class Operations(Envelope, Security):
 
     # responses ---------------------------------------------------------------------------------------------------
 
-    def _response(self, operation: dict[str, Any], path: JsonPath) -> dict[str, Any] | None:
-        """The method's `response`: the data schema of its JSON success responses; None when no success response
-        has a body (the method returns None)."""
+    def _response(self, operation: dict[str, Any], path: JsonPath) -> tuple[dict[str, Any] | None, str]:
+        """The method's `response` and `response_format`. JSON wins: the data schema of its JSON success responses
+        (read through the envelope, when there is one); else the first success media type decides the format
+        (text/event-stream, text/*, anything else binary). None when no success response has a body (or there is
+        no success response at all): the method returns None."""
         responses = self._mapping(operation.get("responses"))
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
-        if not codes:
-            self.warn(path + ("responses",), "no 2xx response; the method's data is read as 'any value'",
-                      "no-response")
-            return {}
         successes = []
         for code in codes:
             response, response_path = self._deref(responses[code], path + ("responses", code))
             successes.append((code, self._mapping(self._mapping(response).get("content")), response_path))
-        if not any(content for _, content, _ in successes):
-            return None
         chosen: dict[str, Any] | None = None
+        chosen_code = ""
         for code, content, response_path in successes:
             media = self._json_media(content)
             if media is None:
-                what = "no body" if not content else f"a {', '.join(content)} body"
-                self.warn(response_path, f"a {code} response with {what} cannot be expressed: the SDK expects a "
-                          "JSON envelope", "no-response")
                 continue
             data = self._data(self._mapping(media[1]).get("schema"), response_path + ("content", media[0], "schema"))
             if chosen is None:
-                chosen = data
+                chosen, chosen_code = data, code
             elif data != chosen:
-                self.warn(response_path, f"the {code} response differs from the {codes[0]} response; the first "
-                          "is used", "no-response")
-        return chosen if chosen is not None else {}
+                self.warn(response_path, f"the {code} response differs from the {chosen_code} response; the "
+                          f"{chosen_code} response is used", "several-responses")
+        if chosen is not None:
+            for code, content, response_path in successes:
+                if not content:
+                    self.warn(response_path, f"a {code} response with no body cannot be expressed beside the "
+                              f"{chosen_code} response's body: the SDK expects one", "no-response")
+            return chosen, "json"
+        for code, content, response_path in successes:
+            for media_type, media in content.items():
+                response_format = _response_format(str(media_type))
+                if response_format != "event_stream":
+                    return None, response_format
+                schema = self._mapping(media).get("schema")
+                if not schema:
+                    return None, response_format
+                schema_path = response_path + ("content", str(media_type), "schema")
+                return self.schema(schema, schema_path), response_format
+        return None, "json"
+
+
+def _response_format(media_type: str) -> str:
+    """How a success response of this (non-JSON) media type is read."""
+    base = media_type.split(";")[0].strip().lower()
+    if base == "text/event-stream":
+        return "event_stream"
+    return "text" if base.startswith("text/") else "binary"
 
 
 _NONE = object()

@@ -55,6 +55,7 @@ class Command:
     http: str
     options: tuple[Option, ...]
     returns_body: bool = True  # False: a success response has no body, so the command prints nothing
+    response_format: str = "json"  # text: printed as is; binary: the bytes (or --output FILE); event_stream: JSON lines
 
     @property
     def has_body(self) -> bool:
@@ -114,6 +115,8 @@ def _command(group: Group, command: Command) -> click.Command:
     params += [_option(option) for option in command.options]
     if command.has_body:
         params.append(click.Option(["--body"], help="The whole JSON body: inline JSON, @FILE, or - for stdin."))
+    if command.response_format == "binary":
+        params.append(click.Option(["--output", "-o"], help="Write the response to this file instead of stdout."))
 
     def callback(**values: Any) -> None:
         _run(group, command, values)
@@ -150,14 +153,24 @@ def _run(group: Group, command: Command, values: dict[str, Any]) -> None:
     arguments = _arguments(command, values, body)
     responses: list[httpx.Response] = []
     hooks: dict[str, list[Callable[[Any], None]]] = {"response": [responses.append]}
+    streamed = command.response_format in ("binary", "event_stream")
     if values["debug"]:
         hooks["request"] = [_debug_request]
-        hooks["response"].append(_debug_response)
+        hooks["response"].append(_debug_headers if streamed else _debug_response)
     with httpx.Client(event_hooks=hooks) as http:
         client = Bodies(api_key=values["api_key"], base_url=values["base_url"], http_client=http)
         method: Callable[..., Any] = getattr(_resource(client, group.path), command.method)
         try:
-            method(**arguments)
+            result = method(**arguments)
+            if command.response_format != "json" and values["output_format"] != "raw":
+                _emit_media(result, command.response_format, values.get("output"))
+                return
+            if streamed:  # --format raw: the bytes as they came
+                with result:
+                    for chunk in result.http_response.iter_raw():
+                        sys.stdout.buffer.write(chunk)
+                        sys.stdout.flush()
+                return
         except APIStatusError as error:
             _print_error(error.body, error.response)
         except APIResponseValidationError as error:
@@ -250,6 +263,29 @@ def _emit(response: httpx.Response, output_format: str) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def _emit_media(result: Any, response_format: str, output: str | None) -> None:
+    """A response other than JSON: text as it is, bytes to stdout or --output, one JSON line per event."""
+    if response_format == "text":
+        click.echo(result, nl=not result.endswith("\n"))
+    elif response_format == "binary":
+        with result:
+            if output:
+                result.write_to_file(output)
+                return
+            for chunk in result.iter_bytes():
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.flush()
+    else:
+        with result:
+            for event in result.events():
+                try:
+                    line = json.dumps(json.loads(event.data), ensure_ascii=False, separators=(",", ":"))
+                except ValueError:
+                    line = json.dumps(event.data, ensure_ascii=False)
+                click.echo(line)
+                sys.stdout.flush()
+
+
 def _colored(text: str) -> str:
     lines = []
     for line in text.splitlines():
@@ -278,6 +314,13 @@ def _debug_request(request: httpx.Request) -> None:
         click.echo(f"> {name}: {'[redacted]' if name.lower() in SECRET_HEADERS else value}", err=True)
     if request.content:
         click.echo(f"> {request.content.decode(errors='replace')}", err=True)
+
+
+def _debug_headers(response: httpx.Response) -> None:
+    """The status and headers of a response whose body is read as it arrives."""
+    click.echo(f"< HTTP {response.status_code}", err=True)
+    for name, value in response.headers.items():
+        click.echo(f"< {name}: {value}", err=True)
 
 
 def _debug_response(response: httpx.Response) -> None:

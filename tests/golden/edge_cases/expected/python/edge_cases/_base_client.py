@@ -13,18 +13,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, cast, overload
 
 import httpx
-import pydantic
 from typing_extensions import ParamSpec, Self
 
 from ._auth import Auth, Security, format_url, join_url
-from ._exceptions import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    make_status_error,
-)
+from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
 from ._files import EncodedBody
+from ._response import parse_json, prepare_media
 from ._transport import Reply, Urllib3Transport, env_proxy
 from ._types import Headers, Omit, Query, Timeout, omit
 from ._utils import header_value, materialize, to_json, to_query
@@ -50,7 +44,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ModelT = TypeVar("ModelT", bound="BaseModel")
 ItemT = TypeVar("ItemT")
 R = TypeVar("R")
 P = ParamSpec("P")
@@ -96,6 +89,7 @@ class RequestOptions:
         "method",
         "path",
         "query",
+        "stream",
         "timeout",
     )
 
@@ -121,6 +115,7 @@ class RequestOptions:
         self.idempotent = idempotent
         self.idempotency_header = idempotency_header
         self.base_url = base_url  # a method's own base URL; None for the client's
+        self.stream = False  # the body is read as it arrives, by what the call returns (binary, event streams)
 
     @property
     def retryable(self) -> bool:
@@ -320,29 +315,9 @@ class BaseClient:
         delay = min(self.initial_retry_delay * 2.0**retries_taken, self.max_retry_delay)
         return delay * (1.0 - 0.25 * random.random())
 
-    def _parse(self, cast_to: type[ModelT], reply: Reply) -> ModelT:
-        try:
-            return cast_to.model_validate_json(reply.content)  # pydantic reads the JSON itself: the fast path
-        except pydantic.ValidationError as exc:
-            failure = exc
-        try:
-            data = json.loads(reply.content)
-        except ValueError as exc:
-            response = reply.http_response
-            raise APIResponseValidationError(
-                f"Expected a JSON response body, got {response.text[:200]!r}", response=response, body=response.text
-            ) from exc
-        if not self.strict_response_validation:
-            # Forward compatible: enum values a newer server sends are kept as plain strings.
-            from ._models import LENIENT
-
-            try:
-                return cast_to.model_validate(data, context=LENIENT)
-            except pydantic.ValidationError:
-                pass
-        raise APIResponseValidationError(
-            f"Response does not match {cast_to.__name__}: {failure}", response=reply.http_response, body=data
-        ) from failure
+    def _parse(self, cast_to: type[R], reply: Reply) -> R:
+        parsed: R = parse_json(cast_to, reply, self.strict_response_validation)
+        return parsed
 
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         return make_status_error(response, _error_body(response))
@@ -421,7 +396,7 @@ class SyncAPIClient(BaseClient):
     @overload
     def request(
         self,
-        cast_to: type[ModelT],
+        cast_to: type[R],
         method: str,
         path: str,
         *,
@@ -436,7 +411,8 @@ class SyncAPIClient(BaseClient):
         idempotency_header: str | None = None,
         security: Security | None = None,
         base_url: str | None = None,
-    ) -> ModelT: ...
+        response_format: str = "json",
+    ) -> R: ...
 
     @overload
     def request(
@@ -456,11 +432,12 @@ class SyncAPIClient(BaseClient):
         idempotency_header: str | None = None,
         security: Security | None = None,
         base_url: str | None = None,
+        response_format: str = "json",
     ) -> None: ...
 
     def request(
         self,
-        cast_to: type[ModelT] | None,
+        cast_to: type[R] | None,
         method: str,
         path: str,
         *,
@@ -475,9 +452,11 @@ class SyncAPIClient(BaseClient):
         idempotency_header: str | None = None,
         security: Security | None = None,
         base_url: str | None = None,
-    ) -> ModelT | None:
+        response_format: str = "json",
+    ) -> R | None:
         """Send one logical call (retried as configured) and parse its response into `cast_to`; `cast_to=None` is
-        a method without a response body, which returns None whatever a success response carries."""
+        a method without a response body, which returns None whatever a success response carries.
+        `response_format` other than json: see `_response.prepare_media`."""
         options = self._options(
             method,
             path,
@@ -495,6 +474,9 @@ class SyncAPIClient(BaseClient):
         )
         if cast_to is None:
             return self._call(options, _ignore_body)
+        if response_format != "json":
+            media: Callable[[Reply], R] = prepare_media(options, cast_to, response_format, self, extra_headers)
+            return self._call(options, media)
         return self._call(options, functools.partial(self._parse, cast_to))
 
     def request_page(
@@ -570,6 +552,7 @@ class SyncAPIClient(BaseClient):
                 time.sleep(delay)
                 retries_taken += 1
                 continue
+            response.read()  # a streamed body is not read yet
             raise self._status_error(response)
 
     def _send_once(self, options: RequestOptions, wire: Wire) -> Reply:
@@ -577,9 +560,12 @@ class SyncAPIClient(BaseClient):
             raise RuntimeError("Cannot send a request, as the client has been closed.")
         if self._transport is not None:
             transport = self._transport if wire.base == self.base_url else self._transport_for(wire.base)
-            return transport.send(options.method, wire.url, wire.target, options.headers, wire.content, wire.timeout)
+            return transport.send(
+                options.method, wire.url, wire.target, options.headers, wire.content, wire.timeout, options.stream
+            )
         assert self._http_client is not None
-        return Reply.of(self._http_client.send(self._build_request(self._http_client, options, wire)))
+        request = self._build_request(self._http_client, options, wire)
+        return Reply.of(self._http_client.send(request, stream=options.stream), options.stream)
 
 
 class AsyncAPIClient(BaseClient):
@@ -642,7 +628,7 @@ class AsyncAPIClient(BaseClient):
     @overload
     async def request(
         self,
-        cast_to: type[ModelT],
+        cast_to: type[R],
         method: str,
         path: str,
         *,
@@ -657,7 +643,8 @@ class AsyncAPIClient(BaseClient):
         idempotency_header: str | None = None,
         security: Security | None = None,
         base_url: str | None = None,
-    ) -> ModelT: ...
+        response_format: str = "json",
+    ) -> R: ...
 
     @overload
     async def request(
@@ -677,11 +664,12 @@ class AsyncAPIClient(BaseClient):
         idempotency_header: str | None = None,
         security: Security | None = None,
         base_url: str | None = None,
+        response_format: str = "json",
     ) -> None: ...
 
     async def request(
         self,
-        cast_to: type[ModelT] | None,
+        cast_to: type[R] | None,
         method: str,
         path: str,
         *,
@@ -696,9 +684,11 @@ class AsyncAPIClient(BaseClient):
         idempotency_header: str | None = None,
         security: Security | None = None,
         base_url: str | None = None,
-    ) -> ModelT | None:
+        response_format: str = "json",
+    ) -> R | None:
         """Send one logical call (retried as configured) and parse its response into `cast_to`; `cast_to=None` is
-        a method without a response body, which returns None whatever a success response carries."""
+        a method without a response body, which returns None whatever a success response carries.
+        `response_format` other than json: see `_response.prepare_media`."""
         options = self._options(
             method,
             path,
@@ -716,6 +706,9 @@ class AsyncAPIClient(BaseClient):
         )
         if cast_to is None:
             return await self._call(options, _ignore_body)
+        if response_format != "json":
+            media: Callable[[Reply], R] = prepare_media(options, cast_to, response_format, self, extra_headers)
+            return await self._call(options, media)
         return await self._call(options, functools.partial(self._parse, cast_to))
 
     async def request_page(
@@ -771,7 +764,8 @@ class AsyncAPIClient(BaseClient):
         while True:
             log.debug("request: %s %s", options.method, wire.shown)
             try:
-                response = await self._send_once(self._build_request(self._http_client, options, wire))
+                request = self._build_request(self._http_client, options, wire)
+                response = await self._send_once(request, options.stream)
             except httpx.TransportError as exc:
                 if self._retry_after_error(options, exc, retries_taken):
                     delay = self._retry_delay(retries_taken, None)
@@ -782,7 +776,7 @@ class AsyncAPIClient(BaseClient):
                 raise _connection_error(options, wire, exc) from exc
             log.debug("response: %s %s -> %d", options.method, wire.shown, response.status_code)
             if response.is_success:
-                return Reply.of(response)
+                return Reply.of(response, options.stream)
             if self._retry_after_status(options, response, retries_taken):
                 delay = self._retry_delay(retries_taken, response)
                 _log_retry(options, wire, f"status {response.status_code}", delay, self.max_retries - retries_taken)
@@ -790,16 +784,19 @@ class AsyncAPIClient(BaseClient):
                 await _async_sleep(delay)
                 retries_taken += 1
                 continue
+            await response.aread()  # a streamed body is not read yet
             raise self._status_error(response)
 
-    async def _send_once(self, request: httpx.Request) -> httpx.Response:
+    async def _send_once(self, request: httpx.Request, stream: bool) -> httpx.Response:
         if self._closed:
             raise RuntimeError("Cannot send a request, as the client has been closed.")
         if self._http_client is not None:
-            return await self._http_client.send(request)
+            return await self._http_client.send(request, stream=stream)
         assert self._transport is not None
         response = await self._transport.handle_async_request(request)
         response.request = request
+        if stream:  # read as it arrives, by what the call returns
+            return response
         try:
             await response.aread()
         finally:
@@ -838,14 +835,16 @@ class APIResponse(Generic[R]):
 
     @property
     def content(self) -> bytes:
-        return self._reply.content
+        return self.http_response.read() if self._reply.streamed else self._reply.content
 
     @property
     def text(self) -> str:
+        if self._reply.streamed:
+            self.http_response.read()
         return self.http_response.text
 
     def json(self) -> object:
-        return json.loads(self._reply.content)
+        return json.loads(self.content)
 
     def parse(self) -> R:
         """The method's usual return value, parsed once from this response."""

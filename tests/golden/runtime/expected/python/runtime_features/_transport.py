@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import httpx
@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # urllib3 is imported when the first sync client without an h
 __all__ = ["Reply", "Urllib3Transport", "env_proxy"]
 
 POOL_SIZE = 100  # connections kept per client, as many as httpx allows by default
+CHUNK_SIZE = 65536  # the most a streamed body yields at once
 
 
 class Reply:
@@ -21,17 +22,21 @@ class Reply:
     is built only when something asks for it (raw responses, errors): building httpx objects costs more than the
     rest of a call."""
 
-    __slots__ = ("_make", "_response", "content", "status_code")
+    __slots__ = ("_make", "_response", "content", "status_code", "streamed")
 
-    def __init__(self, status_code: int, content: bytes, make: Callable[[], httpx.Response]) -> None:
+    def __init__(
+        self, status_code: int, content: bytes, make: Callable[[], httpx.Response], streamed: bool = False
+    ) -> None:
         self.status_code = status_code
         self.content = content
         self._make = make
         self._response: httpx.Response | None = None
+        self.streamed = streamed
+        """The body is not read yet (`content` is empty): `http_response` reads it as it arrives."""
 
     @classmethod
-    def of(cls, response: httpx.Response) -> Reply:
-        return cls(response.status_code, response.content, lambda: response)
+    def of(cls, response: httpx.Response, streamed: bool = False) -> Reply:
+        return cls(response.status_code, b"" if streamed else response.content, lambda: response, streamed)
 
     @property
     def is_success(self) -> bool:
@@ -66,9 +71,17 @@ class Urllib3Transport:
         self._failure = urllib3.exceptions.HTTPError  # kept here: no import statement on every call
 
     def send(
-        self, method: str, url: str, target: str, headers: Mapping[str, str], body: bytes | None, timeout: httpx.Timeout
+        self,
+        method: str,
+        url: str,
+        target: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        timeout: httpx.Timeout,
+        stream: bool = False,
     ) -> Reply:
-        """One request; `target` is the path and query below the base URL, `url` the whole URL (for errors)."""
+        """One request; `target` is the path and query below the base URL, `url` the whole URL (for errors).
+        `stream`: the body is left unread, for `http_response` to read as it arrives."""
         try:
             response = self._pool.urlopen(
                 method,
@@ -79,9 +92,12 @@ class Urllib3Transport:
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
+                preload_content=not stream,
             )
         except self._failure as exc:
             raise _httpx_error(exc, httpx.Request(method, url, headers=headers)) from exc
+        if stream:
+            return _streamed_reply(response, method, url)
         status, content = response.status, response.data
 
         def make() -> httpx.Response:
@@ -102,6 +118,44 @@ class Urllib3Transport:
 
             converted = self._timeouts[key] = urllib3.Timeout(connect=timeout.connect, read=timeout.read)
         return converted
+
+
+def _streamed_reply(response: urllib3.BaseHTTPResponse, method: str, url: str) -> Reply:
+    def make() -> httpx.Response:
+        kept = [(name, value) for name, value in response.headers.items() if name.lower() != "content-encoding"]
+        request = httpx.Request(method, url)
+        return httpx.Response(response.status, headers=kept, stream=_Body(response, request), request=request)
+
+    return Reply(response.status, b"", make, streamed=True)
+
+
+class _Body(httpx.SyncByteStream):
+    """A urllib3 response body, read as it arrives (decoded). Closing it before the end closes the connection;
+    read to the end, the connection goes back to the pool."""
+
+    def __init__(self, response: urllib3.BaseHTTPResponse, request: httpx.Request) -> None:
+        self._response = response
+        self._request = request
+        self._done = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        import urllib3.exceptions
+
+        read1 = getattr(self._response, "read1", None)  # what has arrived, up to CHUNK_SIZE (newer urllib3 2.x)
+        if read1 is not None:
+            chunks: Iterator[bytes] = iter(lambda: read1(CHUNK_SIZE), b"")
+        else:  # chunk by chunk of a chunked body, else in CHUNK_SIZE pieces
+            chunks = self._response.stream(CHUNK_SIZE)
+        try:
+            yield from chunks
+        except urllib3.exceptions.HTTPError as exc:
+            raise _httpx_error(exc, self._request) from exc
+        self._done = True
+
+    def close(self) -> None:
+        if not self._done:
+            self._response.close()  # unread data left: the connection cannot be used again
+        self._response.release_conn()
 
 
 def env_proxy(base_url: str) -> str | None:
