@@ -205,6 +205,36 @@ def test_a_method_with_its_own_base_url(vault: Any, server: ScriptedServer) -> N
     assert server.seen[-3].headers["authorization"] == "Bearer t"
 
 
+def test_a_given_base_url_wins_over_a_methods_absolute_one(vault: Any, server: ScriptedServer,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`base_url=` or VAULT_BASE_URL (a proxy, a mock): every call goes there; environment= keeps the method's own."""
+    with vault.Vault(port="1", base_url=server.url + "/proxy", token="t", max_retries=0) as client:
+        client.secrets.download("a.bin")  # its own http://{host}:{port}/files would be port 1: refused
+        client.with_options(timeout=5).secrets.download("b.bin")  # a copy keeps the given base URL
+        client.secrets.mirror()  # relative: joined to the given base URL
+    monkeypatch.setenv("VAULT_BASE_URL", server.url + "/from-env")
+    with vault.Vault(port="1", token="t", max_retries=0) as client:
+        client.secrets.download("c.bin")
+    with make(vault, server, token="t", environment="staging") as client:  # environment=: the variable is not used
+        client.secrets.download("d.bin")
+        client.with_options(timeout=5).secrets.download("e.bin")
+
+    assert [s.path for s in server.seen] == ["/proxy/blobs/a.bin", "/proxy/blobs/b.bin", "/mirror-root/mirror",
+                                             "/from-env/blobs/c.bin", "/files/blobs/d.bin", "/files/blobs/e.bin"]
+    assert {s.headers["authorization"] for s in server.seen} == {"Bearer t"}
+
+
+def test_async_a_given_base_url_wins_over_a_methods_absolute_one(vault: Any, server: ScriptedServer) -> None:
+    async def calls() -> None:
+        async with vault.AsyncVault(port="1", base_url=server.url + "/proxy", token="t", max_retries=0) as client:
+            await client.secrets.download("a.bin")
+        async with vault.AsyncVault(port=port(server), token="t", max_retries=0) as client:
+            await client.secrets.download("b.bin")
+
+    asyncio.run(calls())
+    assert [s.path for s in server.seen] == ["/proxy/blobs/a.bin", "/files/blobs/b.bin"]
+
+
 def test_async_client_sends_the_same_credentials(vault: Any, server: ScriptedServer) -> None:
     server.reply(Reply(200, SECRET), Reply(200, SECRETS_LIST))
 
