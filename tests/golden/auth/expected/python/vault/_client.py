@@ -121,6 +121,7 @@ class Vault(SyncAPIClient):
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
         )
+        self._base_url_given = base_url is not None or (environment is None and bool(os.environ.get(BASE_URL_ENV)))
         self._credentials = {
             "username": credential(username, "VAULT_USERNAME"),
             "password": credential(password, "VAULT_PASSWORD"),
@@ -185,6 +186,8 @@ class Vault(SyncAPIClient):
             initial_retry_delay=self.initial_retry_delay if initial_retry_delay is None else initial_retry_delay,
             max_retry_delay=self.max_retry_delay if max_retry_delay is None else max_retry_delay,
         )
+        if not base_url and not rebuilt:
+            copy._base_url_given = self._base_url_given  # the same base URL, given or the default, as it was
         copy._share_pool(self)
         return copy
 
@@ -268,6 +271,7 @@ class AsyncVault(AsyncAPIClient):
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
         )
+        self._base_url_given = base_url is not None or (environment is None and bool(os.environ.get(BASE_URL_ENV)))
         self._credentials = {
             "username": credential(username, "VAULT_USERNAME"),
             "password": credential(password, "VAULT_PASSWORD"),
@@ -332,6 +336,8 @@ class AsyncVault(AsyncAPIClient):
             initial_retry_delay=self.initial_retry_delay if initial_retry_delay is None else initial_retry_delay,
             max_retry_delay=self.max_retry_delay if max_retry_delay is None else max_retry_delay,
         )
+        if not base_url and not rebuilt:
+            copy._base_url_given = self._base_url_given  # the same base URL, given or the default, as it was
         copy._share_pool(self)
         return copy
 

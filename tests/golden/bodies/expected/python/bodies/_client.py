@@ -99,6 +99,7 @@ class Bodies(SyncAPIClient):
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
         )
+        self._base_url_given = base_url is not None or bool(os.environ.get(BASE_URL_ENV))
 
     def with_options(
         self,
@@ -131,6 +132,8 @@ class Bodies(SyncAPIClient):
             initial_retry_delay=self.initial_retry_delay if initial_retry_delay is None else initial_retry_delay,
             max_retry_delay=self.max_retry_delay if max_retry_delay is None else max_retry_delay,
         )
+        if not base_url:
+            copy._base_url_given = self._base_url_given  # the same base URL, given or the default, as it was
         copy._share_pool(self)
         return copy
 
@@ -206,6 +209,7 @@ class AsyncBodies(AsyncAPIClient):
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
         )
+        self._base_url_given = base_url is not None or bool(os.environ.get(BASE_URL_ENV))
 
     def with_options(
         self,
@@ -238,6 +242,8 @@ class AsyncBodies(AsyncAPIClient):
             initial_retry_delay=self.initial_retry_delay if initial_retry_delay is None else initial_retry_delay,
             max_retry_delay=self.max_retry_delay if max_retry_delay is None else max_retry_delay,
         )
+        if not base_url:
+            copy._base_url_given = self._base_url_given  # the same base URL, given or the default, as it was
         copy._share_pool(self)
         return copy
 

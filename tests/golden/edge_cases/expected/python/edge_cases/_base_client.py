@@ -177,6 +177,9 @@ class BaseClient:
         # API has one key (in `_auth_headers`) or none. The values of `{variables}` in the URLs, by name.
         self._auth: Auth | None = None
         self._server_values: Mapping[str, str] = {}
+        # True when the base URL came from `base_url=` or the environment variable: it then wins over a method's own
+        # absolute base URL (a proxy, a mock server, a staging host gets every call).
+        self._base_url_given = False
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -230,7 +233,11 @@ class BaseClient:
             timeout=timeout,
             idempotent=idempotent,
             idempotency_header=idempotency_header,
-            base_url=None if base_url is None else join_url(self.base_url, format_url(base_url, self._server_values)),
+            base_url=(
+                None
+                if base_url is None
+                else join_url(self.base_url, format_url(base_url, self._server_values), self._base_url_given)
+            ),
         )
 
     def _wire(self, options: RequestOptions) -> Wire:

@@ -139,8 +139,9 @@ def format_url(template: str, variables: Mapping[str, str]) -> str:
     return template
 
 
-def join_url(base: str, url: str) -> str:
-    """A method's own base URL: absolute as it is, a path joined to the client's base URL."""
+def join_url(base: str, url: str, base_given: bool = False) -> str:
+    """A method's own base URL: a path joined to the client's base URL; an absolute one as it is, unless the client's
+    base URL was given (`base_url=` or the environment variable), which then wins for every method."""
     if url.startswith(("http://", "https://")):
-        return url.rstrip("/")
+        return base if base_given else url.rstrip("/")
     return urljoin(base + "/", url).rstrip("/")

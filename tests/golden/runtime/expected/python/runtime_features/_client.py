@@ -93,6 +93,7 @@ class RuntimeFeatures(SyncAPIClient):
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
         )
+        self._base_url_given = base_url is not None or bool(os.environ.get(BASE_URL_ENV))
 
     def with_options(
         self,
@@ -125,6 +126,8 @@ class RuntimeFeatures(SyncAPIClient):
             initial_retry_delay=self.initial_retry_delay if initial_retry_delay is None else initial_retry_delay,
             max_retry_delay=self.max_retry_delay if max_retry_delay is None else max_retry_delay,
         )
+        if not base_url:
+            copy._base_url_given = self._base_url_given  # the same base URL, given or the default, as it was
         copy._share_pool(self)
         return copy
 
@@ -189,6 +192,7 @@ class AsyncRuntimeFeatures(AsyncAPIClient):
             initial_retry_delay=initial_retry_delay,
             max_retry_delay=max_retry_delay,
         )
+        self._base_url_given = base_url is not None or bool(os.environ.get(BASE_URL_ENV))
 
     def with_options(
         self,
@@ -221,6 +225,8 @@ class AsyncRuntimeFeatures(AsyncAPIClient):
             initial_retry_delay=self.initial_retry_delay if initial_retry_delay is None else initial_retry_delay,
             max_retry_delay=self.max_retry_delay if max_retry_delay is None else max_retry_delay,
         )
+        if not base_url:
+            copy._base_url_given = self._base_url_given  # the same base URL, given or the default, as it was
         copy._share_pool(self)
         return copy
 
