@@ -94,7 +94,7 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
     spans = {path: reuse.formatting[path][2] for path in sources}
     manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, files)
     record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER,
-                    {**sources, **formatted.sources}, {**spans, **formatted.spans}, inputs)
+                    {**sources, **formatted.sources}, {**spans, **formatted.spans}, inputs, manifest.written())
     return Generation(api, files, manifest, record)
 
 

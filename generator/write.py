@@ -46,6 +46,10 @@ class Manifest:
     def for_files(cls, generator: str, spec_name: str, spec_sha256: str, files: list[OutputFile]) -> Manifest:
         return cls(generator, spec_name, spec_sha256, {f.path: _sha256(f.content.encode()) for f in files})
 
+    def written(self) -> dict[str, str]:
+        """path -> sha256 of every file a write of this generation leaves, the manifest itself included."""
+        return {**self.files, MANIFEST: _sha256(self.render().encode())}
+
 
 @dataclass(frozen=True)
 class Record:
@@ -58,6 +62,10 @@ class Record:
     # path -> (key, start, end) of each piece black formatted on its own, in the formatted file (format.Span)
     spans: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)  # path -> hash of what render made it from (input_keys)
+    # path -> sha256 of each file as this generation wrote it, the manifest too (Manifest.written). A file on disk
+    # is this generation's only when its bytes have that hash: git may bring back older files with their older
+    # manifest (a checkout, a rebase), which agree with each other but not with this record.
+    written: dict[str, str] = field(default_factory=dict)
 
 
 def remember(out_dir: Path, record: Record) -> None:
@@ -77,12 +85,13 @@ def has_record(out_dir: Path) -> bool:
     return _record_path(out_dir).exists() and (Path(out_dir) / MANIFEST).exists()
 
 
-def _recall(out_dir: Path) -> tuple[Record, dict[str, str]] | None:
-    """The record of the last generation into `out_dir` and the file hashes of its manifest, if both exist."""
+def _recall(out_dir: Path) -> Record | None:
+    """The record of the last generation into `out_dir`, if there is one that lists what it wrote."""
     try:
         record = Record(**json.loads(_record_path(out_dir).read_text(encoding="utf-8")))
-        files = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))["files"]
-        return record, {str(k): str(v) for k, v in files.items()}
+        if not isinstance(record.written, dict) or not record.written:
+            return None  # a record from before `written`: nothing on disk can be trusted as its output
+        return record
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -114,15 +123,15 @@ def read_manifest(out_dir: Path) -> dict[str, str] | None:
 
 
 def unchanged(out_dir: Path, fingerprint: str) -> WriteReport | None:
-    """A report of nothing to do, when `out_dir` was generated from exactly these inputs and no file its
-    manifest lists was touched since; None otherwise (then the caller generates)."""
-    recalled = _recall(out_dir)
-    if not fingerprint or not recalled or recalled[0].fingerprint != fingerprint:
+    """A report of nothing to do, when `out_dir` was generated from exactly these inputs and holds every file (and
+    the manifest) as that generation wrote it; None otherwise (then the caller generates)."""
+    record = _recall(out_dir)
+    if not fingerprint or record is None or record.fingerprint != fingerprint:
         return None
-    for path, digest in recalled[1].items():
+    for path, digest in record.written.items():
         if _disk_hash(Path(out_dir) / path) != digest:
             return None
-    return WriteReport(0, len(recalled[1]) + 1, 0)
+    return WriteReport(0, len(record.written), 0)
 
 
 Reuse = dict[str, tuple[str, str, list[tuple[str, int, int]]]]  # format.Reuse
@@ -140,10 +149,10 @@ class Reusable:
 def reusable(out_dir: Path, formatter: str, inputs: dict[str, str] | None = None) -> Reusable:
     """What `out_dir` holds for a generation with this formatter whose files come from `inputs` (path -> input key).
     Anything unexpected just means nothing is reused."""
-    recalled = _recall(out_dir)
-    if not recalled or recalled[0].formatter != formatter:
+    record = _recall(out_dir)
+    if record is None or record.formatter != formatter:
         return Reusable({}, {})
-    record, hashes = recalled
+    hashes = record.written  # not the manifest's: restored together, older files and manifest agree
     same = {path for path, key in (inputs or {}).items() if record.inputs.get(path) == key}
     formatting: Reuse = {}
     outputs = {}

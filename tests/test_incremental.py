@@ -222,3 +222,36 @@ def test_the_templates_rendered_only_when_their_inputs_change_read_nothing_else_
             text += part
         read = set(re.findall(r"\bapi\.([A-Za-z_]+)", text.replace("api.md", "")))  # api.md: a link, not a field
         assert read <= settings, (template, read - settings)
+
+
+SMALL_SPEC = SPEC.parent.parent / "tests" / "golden" / "schemas" / "spec.yaml"
+
+
+@pytest.mark.parametrize("then", ["the same spec", "another edit"])
+def test_older_files_restored_with_their_manifest_are_generated_again(tmp_path: Path, then: str) -> None:
+    """git brings an older generation back, files and manifest together (a rebase, a merge): they agree with each
+    other but not with the last generation into the directory, the one the cache records."""
+    spec, out = tmp_path / "spec.yaml", tmp_path / "out"
+    text = SMALL_SPEC.read_text()
+    edited = text.replace("Lives left.", "Lives remaining.").replace("      create:\n", "      open:\n", 1)
+    assert edited.count("Lives remaining.") == 1 and "      open:\n" in edited
+    spec.write_text(text)
+    generate(spec, out)
+    older = snapshot(out)
+    spec.write_text(edited)
+    generate(spec, out)
+    assert snapshot(out) != older
+    for path in out.rglob("*"):  # what `git checkout` of the older commit does to the output
+        if path.is_file() and path.relative_to(out).as_posix() not in older:
+            path.unlink()
+    for path, content in older.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(content)
+    if then == "another edit":  # the older files' inputs are now partly those the cache records
+        spec.write_text(edited.replace("An account.", "An account of a keeper.", 1))
+
+    report = generate(spec, out)
+
+    assert report.written > 0
+    assert snapshot(out) == snapshot_of_fresh(spec, tmp_path / "fresh")
+    assert generate(spec, out).written == 0
