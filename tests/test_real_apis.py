@@ -85,8 +85,6 @@ TEXT = "non-JSON success bodies (item 3): an empty or text body is parsed as JSO
 REQUIRED = ("importer (item 6): properties the request body schema requires become optional parameters when the body "
             "itself is not `required`, so the SDK sends a body Prism rejects (422)")
 EXPECTED_FAILURES: dict[str, str] = {
-    "openai": "ruff fails on the SDK (I001, RUF022: numbered names sorted as text; PYI016: duplicate None); "
-    f"{ENVELOPE}; multipart bodies (item 2) and required body fields ({REQUIRED}); binary/SSE responses (item 3)",
     "30-callbacks": ENVELOPE,
     "30-circular-paths": ENVELOPE,
     "30-complex-nesting": ENVELOPE,
