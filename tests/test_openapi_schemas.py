@@ -282,6 +282,10 @@ def imported_sdk(tmp_path_factory: pytest.TempPathFactory) -> Any:
         "Call": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["call"]}}},
         "Item": {"oneOf": [{"$ref": ref + "InputMessageResource"}, {"$ref": ref + "OutputMessage"},
                            {"$ref": ref + "Call"}], "discriminator": {"propertyName": "type"}},
+        "UserMessage": {"type": "object", "required": ["type", "role"], "properties": {
+            "type": {"type": "string", "enum": ["message"]}, "role": {"type": "string", "enum": ["user"]}}},
+        "Direct": {"oneOf": [{"$ref": ref + "OutputMessage"}, {"$ref": ref + "UserMessage"}, {"$ref": ref + "Call"}],
+                   "discriminator": {"propertyName": "type"}},
     }
 
     def wrapped(schema: dict[str, Any]) -> dict[str, Any]:
@@ -293,7 +297,9 @@ def imported_sdk(tmp_path_factory: pytest.TempPathFactory) -> Any:
         "/plain": {"get": {"operationId": "list_plain", "tags": ["payments"], "responses": wrapped(
             {"type": "array", "items": {"$ref": ref + "Plain"}})}},
         "/items": {"get": {"operationId": "list_items", "tags": ["payments"], "responses": wrapped(
-            {"type": "array", "items": {"$ref": ref + "Item"}})}}}
+            {"type": "array", "items": {"$ref": ref + "Item"}})}},
+        "/direct": {"get": {"operationId": "list_direct", "tags": ["payments"], "responses": wrapped(
+            {"type": "array", "items": {"$ref": ref + "Direct"}})}}}
     result = import_openapi(write(tmp_path, document("3.1.0", schemas, paths), "openapi.json"))
     spec_path = tmp_path / "spec.yaml"
     spec_path.write_text(yaml.safe_dump(result.spec, sort_keys=False))
@@ -328,14 +334,18 @@ def test_a_tag_value_two_members_share_does_not_select_one_of_them(imported_sdk:
     other) and of OutputMessage: the union is not discriminated on it, each item parses into the member it fits."""
     items = [{"type": "message", "role": "user", "id": "m1"}, {"type": "message", "role": "assistant"},
              {"type": "call"}]
-    server.reply(Reply(200, {"data": items}))
+    server.reply(Reply(200, {"data": items}), Reply(200, {"data": [{"type": "call"},
+                                                                 {"type": "message", "role": "assistant"},
+                                                                 {"type": "message", "role": "user"}]}))
     client_class = next(getattr(imported_sdk, n) for n in imported_sdk.__all__
                         if isinstance(getattr(imported_sdk, n), type) and hasattr(getattr(imported_sdk, n), "payments")
                         and not n.startswith("Async"))
     with client_class(api_key="k", base_url=server.url, max_retries=0) as client:
         parsed = client.payments.list_items().data
+        direct = client.payments.list_direct().data  # two members with a Literal "message" field
     assert [type(item).__name__ for item in parsed] == ["InputMessageResource", "OutputMessage", "Call"]
     assert parsed[0].type == "message" and parsed[0].role == "user" and parsed[0].id == "m1"
+    assert [type(item).__name__ for item in direct] == ["Call", "OutputMessage", "UserMessage"]
 
 
 def test_multi_file_golden_sdk_parses_schemas_of_several_files(tmp_path: Path, server: ScriptedServer) -> None:
