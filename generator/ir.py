@@ -1575,15 +1575,23 @@ def _import_statements(names: set[str]) -> list[list[str]]:
     return sorted(statements, key=lambda members: import_order(members[0]))
 
 
-def import_order(name: str) -> tuple[int, str, str]:
-    """Names in one import, as ruff's isort wants them: CONSTANTS, Classes, then the rest; case-insensitive."""
+def import_order(name: str) -> tuple[int, tuple[str | int, ...], tuple[str | int, ...]]:
+    """Names in one import, as ruff's isort wants them: CONSTANTS, Classes, then the rest; case-insensitive, in
+    natural order (`Option9` before `Option10`)."""
     base = name.split(" as ")[0]
-    return _kind(base), base.lower(), base
+    return _kind(base), _natural(base.lower()), _natural(base)
 
 
-def all_order(name: str) -> tuple[int, str]:
-    """`__all__` as ruff (RUF022) wants it: CONSTANTS, Classes, then the rest; case-sensitive."""
-    return _kind(name), name
+def all_order(name: str) -> tuple[int, tuple[str | int, ...]]:
+    """`__all__` as ruff (RUF022) wants it: CONSTANTS, Classes, then the rest; case-sensitive, in natural order."""
+    return _kind(name), _natural(name)
+
+
+def _natural(name: str) -> tuple[str | int, ...]:
+    """A natural sort key, as ruff's (the `natord` crate) compares names: runs of digits by their value. The key
+    alternates text and numbers (text at even positions), so keys compare position by position; in an identifier
+    a digit sorts before any other character, as it does in the text comparison a shorter text part stands for."""
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(re.split(r"(\d+)", name)))
 
 
 def _kind(name: str) -> int:

@@ -93,12 +93,13 @@ class Server:
             raise MockServerError(f"Prism did not start (exit {self.process.poll()}):\n{self.log()}")
 
 
-def start(document: Path, port: int | None = None) -> Server:
+def start(document: Path, port: int | None = None, options: tuple[str, ...] = ()) -> Server:
     """Start Prism in static mode (responses are the document's examples) on 127.0.0.1 and return at once: the
-    caller may do other work while it starts, then `wait_ready`, and must `stop` it."""
+    caller may do other work while it starts, then `wait_ready`, and must `stop` it. `options` go to `prism mock`
+    (`--ignoreExamples`: static responses built from the schemas)."""
     entry = install()
     port = port or free_port()
-    command = ["node", str(entry), "mock", "--host", HOST, "--port", str(port), str(document)]
+    command = ["node", str(entry), "mock", *options, "--host", HOST, "--port", str(port), str(document)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "SCARF_ANALYTICS": "false", "NO_COLOR": "1", "FORCE_COLOR": "0"})
     return Server(process, f"http://{HOST}:{port}")

@@ -67,6 +67,10 @@ class Call:
     mode: str  # sync | async
     ok: bool
     detail: str = ""  # why it failed
+    # The mock's response did not match the document's own response schema (why): the call is made again against
+    # a mock that builds its responses from the schemas (`--ignoreExamples`), see `_schema_made`.
+    invalid_mock_response: str = ""
+    schema_made_response: bool = False  # the outcome is that of the call made again against the schema-made mock
 
     @property
     def key(self) -> str:
@@ -117,8 +121,9 @@ def run_document(doc_id: str, document: Path, work: Path, mypy_cache: Path) -> R
     spec, out = work / "spec.yaml", work / "out"
     package = package_name(doc_id)
     started = time.monotonic()
+    served = served_document(document, work)
     try:
-        prism: mock_server.Server | None = mock_server.start(document)  # starts while we import and generate
+        prism: mock_server.Server | None = mock_server.start(served)  # starts while we import and generate
     except Exception as exc:  # noqa: BLE001 - npm or node missing: every call fails with the reason
         prism, result.prism_error = None, f"Prism could not be started: {exc}"
     try:
@@ -156,6 +161,7 @@ def run_document(doc_id: str, document: Path, work: Path, mypy_cache: Path) -> R
         assert prism is not None
         clock = time.monotonic()
         prism = _call_all(result, spec, out / "python", package, document, prism, work)
+        _schema_made(result, spec, out / "python", package, document, served, work)
         result.seconds["calls"] = time.monotonic() - clock
         if result.calls_error or not all(call.ok for call in result.calls):
             result.prism_log += mock_server.strip_colors(prism.log(40))
@@ -207,10 +213,88 @@ def _call_all(result: Result, spec: Path, sdk: Path, package: str, document: Pat
             return prism
         result.prism_log += f"--- crashed on {result.calls[-1].key}:\n" + mock_server.strip_colors(prism.log(12))
         mock_server.stop(prism)
-        prism = mock_server.start(document)
+        prism = mock_server.start(served_document(document, work))
         prism.wait_ready(180)
     result.calls_error = f"the mock server crashed more than {MAX_RESTARTS} times"
     return prism
+
+
+SCHEMA_MADE = ("--dynamic", "--seed", "1")
+
+
+def _schema_made(result: Result, spec: Path, sdk: Path, package: str, document: Path, served: Path,
+                 work: Path) -> None:
+    """The calls whose response the SDK refused while the mock's body did not match the document's own response
+    schema either (the mock serves the document's examples, and some examples contradict their schemas) are made
+    again against a second mock of the same document whose responses are built from the schemas alone (Prism
+    `--dynamic --seed 1`: json-schema-faker, deterministic); their outcome is that call's. Started only when
+    needed."""
+    from tests import mock_server
+
+    again = [call for call in result.calls if not call.ok and call.invalid_mock_response]
+    if not again:
+        return
+    keys, report = work / "schema-made.json", work / "schema-made-calls.json"
+    keys.write_text(json.dumps([call.key for call in again]))
+    prism = mock_server.start(served, options=SCHEMA_MADE)
+    try:
+        prism.wait_ready(180)
+        command = [sys.executable, "-m", "tests.real_apis", "calls", str(spec), str(sdk), package, str(document),
+                   prism.url, str(report), "0", str(keys)]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=CALLS_TIMEOUT)
+        made = {Call(**call).key: Call(**call) for call in json.loads(report.read_text())} if report.exists() else {}
+        for call in again:
+            redone = made.get(call.key)
+            call.schema_made_response = True
+            if redone is None:
+                call.detail += f" | not made again against the schema-made mock (exit {done.returncode}): " \
+                               + _tail(done.stderr, 500)
+                continue
+            call.ok = redone.ok
+            call.detail = ("" if redone.ok else f"against the schema-made mock: {redone.detail} | ") + \
+                f"the mock's example response does not match the document's schema ({call.invalid_mock_response})" \
+                + ("" if redone.ok else f" | first: {call.detail}")
+    finally:
+        mock_server.stop(prism)
+        report.unlink(missing_ok=True)
+
+
+FRAMING_HEADERS = ("transfer-encoding", "content-length", "connection")
+
+
+def served_document(document: Path, work: Path) -> Path:
+    """The document the mock serves: the original, unless it declares response headers that frame the HTTP message
+    itself (`Transfer-Encoding`, `Content-Length`, `Connection`; OpenAI's createSpeech declares `Transfer-Encoding:
+    {type: string}`). Prism sends such a header with its schema's example as the value (`Transfer-Encoding:
+    string`), which makes the response unreadable HTTP for any client; then a copy without those declarations."""
+    text = document.read_text(encoding="utf-8")
+    if not any(name in text.lower() for name in FRAMING_HEADERS) or re.search(r"\$ref[\"']?\s*:\s*[\"']?[^#\"'\s]", text):
+        return document  # (a document with references to other files is served as it is: a copy would break them)
+    data = _load_document(document)
+    removed = 0
+    for response in _all_responses(data):
+        headers = response.get("headers")
+        if isinstance(headers, dict):
+            for name in [n for n in headers if str(n).lower() in FRAMING_HEADERS]:
+                del headers[name]
+                removed += 1
+    if not removed:
+        return document
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / f"served-{document.stem}.json"
+    # YAML timestamps (`2024-01-01`) are text to Prism's YAML 1.2 parser: text in the copy too.
+    copy.write_text(json.dumps(data, default=lambda value: value.isoformat() if hasattr(value, "isoformat") else str(value)))
+    return copy
+
+
+def _all_responses(data: dict[str, Any]) -> list[dict[str, Any]]:
+    found = list(((data.get("components") or {}).get("responses") or {}).values())
+    for item in (data.get("paths") or {}).values():
+        for verb in VERBS:
+            operation = item.get(verb) if isinstance(item, dict) else None
+            if isinstance(operation, dict):
+                found += list((operation.get("responses") or {}).values())
+    return [response for response in found if isinstance(response, dict)]
 
 
 def _count_methods(spec: Path) -> int:
@@ -247,15 +331,19 @@ class Planned:
     kwargs: dict[str, Any]
     body: bool  # the document declares a success body
     errors: tuple[int, ...]  # without any success response: the statuses it documents (the mock answers one)
+    verb: str = ""
+    path: str = ""
 
 
 class MockCrashed(Exception):
     pass
 
 
-def call_everything(spec: Path, sdk: Path, package: str, document: Path, url: str, start: int = 0) -> list[Call]:
+def call_everything(spec: Path, sdk: Path, package: str, document: Path, url: str, start: int = 0,
+                    only: set[str] | None = None) -> list[Call]:
     """Every method of the generated SDK, sync then async, against the mock server at `url`, from call number
-    `start` on. Stops after a call that crashed the mock (the caller restarts it and goes on after that call)."""
+    `start` on (of those keyed "method mode" in `only`, when given). Stops after a call that crashed the mock (the
+    caller restarts it and goes on after that call)."""
     import httpx
 
     from generator.load import load
@@ -281,8 +369,12 @@ def call_everything(spec: Path, sdk: Path, package: str, document: Path, url: st
                       if p.required or "example" in (spec_params.get(p.wire_name) or {})}
             body, errors = _success(original, method.verb, method.path)
             plan.append(Planned(".".join((*resource.trail, method.name)), resource.trail, method.name, args, kwargs,
-                                body, errors))
+                                body, errors, method.verb, method.path))
     todo = [("sync", p) for p in plan] + [("async", p) for p in plan]
+    if only is not None:
+        todo = [(mode, p) for mode, p in todo if f"{p.dotted} {mode}" in only]
+    global _DOCUMENT
+    _DOCUMENT = original
 
     calls: list[Call] = []
     if any(mode == "sync" for mode, _ in todo[start:]):
@@ -339,6 +431,7 @@ def _call_sync(client: Any, planned: Planned) -> Call:
         problem = check(value, declared, planned.body)
     except Exception as exc:  # noqa: BLE001 - whatever the SDK raised is the call's outcome
         problem = expected_error(exc, planned)
+        return Call(planned.dotted, "sync", not problem, problem, _invalid_mock_response(exc, planned))
     return Call(planned.dotted, "sync", not problem, problem)
 
 
@@ -355,7 +448,69 @@ async def _call_async(client: Any, planned: Planned) -> Call:
         problem = await check_async(value, declared, planned.body)
     except Exception as exc:  # noqa: BLE001 - whatever the SDK raised is the call's outcome
         problem = expected_error(exc, planned)
+        return Call(planned.dotted, "async", not problem, problem, _invalid_mock_response(exc, planned))
     return Call(planned.dotted, "async", not problem, problem)
+
+
+_DOCUMENT: dict[str, Any] = {}  # the original document, in the calls' interpreter
+
+
+def _invalid_mock_response(exc: Exception, planned: Planned) -> str:
+    """When the SDK refused a JSON success response as not matching its types: '' if the body the mock sent is
+    valid for the document's own schema of that response (then the SDK is at fault), else why it is not."""
+    if type(exc).__name__ != "APIResponseValidationError" or not planned.verb:
+        return ""
+    response = getattr(exc, "response", None)
+    if response is None or not response.headers.get("content-type", "").split(";")[0].strip().endswith("json"):
+        return ""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    operation = _operation(_DOCUMENT, planned.verb, planned.path) or {}
+    responses = {str(code): r for code, r in (operation.get("responses") or {}).items()}
+    declared = _resolve(_DOCUMENT, responses.get(str(response.status_code), responses.get("default"))) or {}
+    content = declared.get("content") or {}
+    media = next((m for t, m in content.items() if t.split(";")[0].strip().endswith("json")), None)
+    if not isinstance(media, dict) or "schema" not in media:
+        return ""
+    return schema_problem(_DOCUMENT, body, media["schema"])
+
+
+def schema_problem(document: dict[str, Any], value: Any, schema: Any) -> str:
+    """'' when `value` is valid for the OpenAPI `schema` (3.0 or 3.1, the document's references resolved), else the
+    first problem jsonschema finds, with where it is."""
+    import jsonschema
+
+    root = json_schema({"allOf": [schema], "components": document.get("components") or {}})
+    errors = sorted(jsonschema.Draft202012Validator(root).iter_errors(value), key=jsonschema.exceptions.relevance,
+                    reverse=True)  # the most relevant first, as best_match has it
+    shown = "; ".join(f"at /{'/'.join(str(p) for p in error.absolute_path)}: {error.message[:200]}"
+                      for error in errors[:3])
+    return "" if not errors else f"{len(errors)} problem(s): {shown}"
+
+
+def json_schema(node: Any) -> Any:
+    """An OpenAPI 3.0/3.1 schema as JSON Schema 2020-12: 3.0's `nullable` (a null is also valid) and boolean
+    exclusiveMinimum/Maximum; `x-` keys, `example`, `discriminator`... are annotations JSON Schema ignores."""
+    if isinstance(node, list):
+        return [json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("example", "examples", "enum", "const", "default"):  # values, not schemas
+            out[key] = value
+        elif key in ("properties", "patternProperties", "$defs", "definitions", "schemas") and isinstance(value, dict):
+            out[key] = {name: json_schema(item) for name, item in value.items()}  # names, however they are spelt
+        elif key != "nullable":
+            out[key] = json_schema(value)
+    for bound, plain in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(out.get(bound), bool) and out.pop(bound) and plain in out:  # 3.0: a flag on the bound
+            out[bound] = out.pop(plain)
+    if node.get("nullable") is True:
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
 
 
 def expected_error(exc: Exception, planned: Planned) -> str:
@@ -466,6 +621,9 @@ def sample(document: dict[str, Any], schema: Any, depth: int = 0) -> Any:
         return sample(document, _merged(document, schema), depth + 1)
     variants = [v for v in schema.get("oneOf") or schema.get("anyOf") or []
                 if _resolve(document, v).get("type") != "null"]
+    if variants and "properties" in schema:  # `anyOf: [{required: [a]}, {required: [b]}]` constrains the object
+        base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
+        variants = [_constrained(base, _resolve(document, variant)) for variant in variants]
     if variants:
         candidates = [sample(document, variant, depth + 1) for variant in variants]
         if "oneOf" in schema:  # the mock wants exactly one member to match
@@ -502,6 +660,18 @@ def sample(document: dict[str, Any], schema: Any, depth: int = 0) -> Any:
     if len(text) < length:
         text += "x" * (length - len(text))
     return text[: int(schema["maxLength"])] if "maxLength" in schema else text
+
+
+def _constrained(base: dict[str, Any], variant: Any) -> dict[str, Any]:
+    """An object schema with one member of its oneOf/anyOf: the member's required names and (non-empty)
+    property schemas join the object's."""
+    if not isinstance(variant, dict):
+        return base
+    properties = dict(base.get("properties") or {})
+    properties.update({k: v for k, v in (variant.get("properties") or {}).items() if v or k not in properties})
+    required = list(dict.fromkeys([*(base.get("required") or []), *(variant.get("required") or [])]))
+    return {**base, **{k: v for k, v in variant.items() if k not in ("properties", "required")},
+            "properties": properties, "required": required}
 
 
 def _valid(document: dict[str, Any], value: Any, schema: Any) -> bool:
@@ -864,9 +1034,10 @@ def is_limited(doc_id: str, call: Call, limited: Mapping[str, str]) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["calls"] and len(argv) == 8:
-        spec, sdk, package, document, url, report, start = argv[1:]
-        calls = call_everything(Path(spec), Path(sdk), package, Path(document), url, int(start))
+    if argv[:1] == ["calls"] and len(argv) in (8, 9):
+        spec, sdk, package, document, url, report, start = argv[1:8]
+        only = set(json.loads(Path(argv[8]).read_text())) if len(argv) == 9 else None
+        calls = call_everything(Path(spec), Path(sdk), package, Path(document), url, int(start), only)
         Path(report).write_text(json.dumps([asdict(call) for call in calls], indent=1))
         return 0
     if argv[:1] == ["run"] and len(argv) == 2:  # one document by hand: python -m tests.real_apis run 30-petstore

@@ -401,6 +401,8 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
     assert token["request_format"] == "form"
     assert token["params"]["filter"]["style"] == "deepObject" and token["params"]["filter"]["explode"] is True
     assert (token["params"]["ids"]["style"], token["params"]["ids"]["explode"]) == ("form", False)
+    # The body is not `required`, but its schema requires grant_type: a required parameter all the same.
+    assert token["params"]["grant_type"]["required"] is True and "required" not in token["params"]["filter"]
     upload = methods["files"]["methods"]["upload"]
     assert upload["request_format"] == "multipart"
     assert upload["params"]["file"]["schema"] == {"type": "string", "format": "binary"}

@@ -111,6 +111,25 @@ def test_required_names_that_are_not_declared_are_kept_as_any_value(tmp_path: Pa
     assert messages(result) == []
 
 
+def test_an_all_of_member_of_annotations_only_annotates_the_reference(tmp_path: Path) -> None:
+    """OpenAI's `tool_choice: {allOf: [{$ref: ToolChoiceOption}, {nullable: true}]}` where ToolChoiceOption is a
+    oneOf of a string enum and an object: the property is that union, nullable, not an object model."""
+    ref = "#/components/schemas/"
+    schemas = {
+        "Named": {"type": "object", "properties": {"type": {"type": "string"}}},
+        "Choice": {"oneOf": [{"type": "string", "enum": ["none", "auto"]}, {"$ref": ref + "Named"}]},
+        "Run": {"type": "object", "properties": {
+            "choice": {"allOf": [{"$ref": ref + "Choice"}, {"nullable": True}]},
+            "described": {"allOf": [{"$ref": ref + "Choice"}, {"description": "Which tool."}]},
+            "both": {"allOf": [{"$ref": ref + "Named"}, {"properties": {"x": {"type": "integer"}}}]}}}}
+    result = imported(tmp_path, "3.0.3", schemas)
+    properties = result.spec["schemas"]["Run"]["properties"]
+    assert properties["choice"] == {"$ref": "#/schemas/Choice", "nullable": True}
+    assert properties["described"] == {"$ref": "#/schemas/Choice", "description": "Which tool."}
+    assert properties["both"]["allOf"][0] == {"$ref": "#/schemas/Named"} and len(properties["both"]["allOf"]) == 2
+    assert messages(result) == []
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_discriminators_with_and_without_mapping(tmp_path: Path, version: str) -> None:
     ref = "#/components/schemas/"
@@ -253,6 +272,20 @@ def imported_sdk(tmp_path_factory: pytest.TempPathFactory) -> Any:
         "Payment": {"oneOf": [{"$ref": ref + "Card"}, {"$ref": ref + "Bank"}],
                     "discriminator": {"propertyName": "method", "mapping": {"sepa": ref + "Bank", "card": ref + "Card"}}},
         "Plain": {"oneOf": [{"$ref": ref + "Card"}, {"$ref": ref + "Bank"}], "discriminator": {"propertyName": "method"}},
+        # OpenAI's ItemResource: two members share the tag value "message" (InputMessageResource through its allOf).
+        "InputMessage": {"type": "object", "properties": {
+            "type": {"type": "string", "enum": ["message"]}, "role": {"type": "string", "enum": ["user", "system"]}}},
+        "InputMessageResource": {"allOf": [{"$ref": ref + "InputMessage"}, {
+            "type": "object", "required": ["id", "type"], "properties": {"id": {"type": "string"}}}]},
+        "OutputMessage": {"type": "object", "required": ["type", "role"], "properties": {
+            "type": {"type": "string", "enum": ["message"]}, "role": {"type": "string", "enum": ["assistant"]}}},
+        "Call": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["call"]}}},
+        "Item": {"oneOf": [{"$ref": ref + "InputMessageResource"}, {"$ref": ref + "OutputMessage"},
+                           {"$ref": ref + "Call"}], "discriminator": {"propertyName": "type"}},
+        "UserMessage": {"type": "object", "required": ["type", "role"], "properties": {
+            "type": {"type": "string", "enum": ["message"]}, "role": {"type": "string", "enum": ["user"]}}},
+        "Direct": {"oneOf": [{"$ref": ref + "OutputMessage"}, {"$ref": ref + "UserMessage"}, {"$ref": ref + "Call"}],
+                   "discriminator": {"propertyName": "type"}},
     }
 
     def wrapped(schema: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +295,11 @@ def imported_sdk(tmp_path_factory: pytest.TempPathFactory) -> Any:
     paths = {"/payments": {"get": {"operationId": "list_payments", "tags": ["payments"], "responses": wrapped(
         {"type": "array", "items": {"$ref": ref + "Payment"}})}},
         "/plain": {"get": {"operationId": "list_plain", "tags": ["payments"], "responses": wrapped(
-            {"type": "array", "items": {"$ref": ref + "Plain"}})}}}
+            {"type": "array", "items": {"$ref": ref + "Plain"}})}},
+        "/items": {"get": {"operationId": "list_items", "tags": ["payments"], "responses": wrapped(
+            {"type": "array", "items": {"$ref": ref + "Item"}})}},
+        "/direct": {"get": {"operationId": "list_direct", "tags": ["payments"], "responses": wrapped(
+            {"type": "array", "items": {"$ref": ref + "Direct"}})}}}
     result = import_openapi(write(tmp_path, document("3.1.0", schemas, paths), "openapi.json"))
     spec_path = tmp_path / "spec.yaml"
     spec_path.write_text(yaml.safe_dump(result.spec, sort_keys=False))
@@ -290,6 +327,25 @@ def test_imported_discriminated_union_parses_into_the_right_class(imported_sdk: 
     assert mapped[0].iban == "DE00" and mapped[1].last4 == "4242"
     assert [type(p).__name__ for p in plain] == ["Bank"]
     assert [s.path for s in server.seen] == ["/payments", "/plain"]
+
+
+def test_a_tag_value_two_members_share_does_not_select_one_of_them(imported_sdk: Any, server: ScriptedServer) -> None:
+    """"message" is the type of InputMessageResource (declared by the allOf member it refers to, required by the
+    other) and of OutputMessage: the union is not discriminated on it, each item parses into the member it fits."""
+    items = [{"type": "message", "role": "user", "id": "m1"}, {"type": "message", "role": "assistant"},
+             {"type": "call"}]
+    server.reply(Reply(200, {"data": items}), Reply(200, {"data": [{"type": "call"},
+                                                                 {"type": "message", "role": "assistant"},
+                                                                 {"type": "message", "role": "user"}]}))
+    client_class = next(getattr(imported_sdk, n) for n in imported_sdk.__all__
+                        if isinstance(getattr(imported_sdk, n), type) and hasattr(getattr(imported_sdk, n), "payments")
+                        and not n.startswith("Async"))
+    with client_class(api_key="k", base_url=server.url, max_retries=0) as client:
+        parsed = client.payments.list_items().data
+        direct = client.payments.list_direct().data  # two members with a Literal "message" field
+    assert [type(item).__name__ for item in parsed] == ["InputMessageResource", "OutputMessage", "Call"]
+    assert parsed[0].type == "message" and parsed[0].role == "user" and parsed[0].id == "m1"
+    assert [type(item).__name__ for item in direct] == ["Call", "OutputMessage", "UserMessage"]
 
 
 def test_multi_file_golden_sdk_parses_schemas_of_several_files(tmp_path: Path, server: ScriptedServer) -> None:

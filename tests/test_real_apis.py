@@ -29,9 +29,12 @@ from tests.real_apis import (
     documents,
     expected_error,
     is_limited,
+    json_schema,
     matches,
     run_document,
     sample,
+    schema_problem,
+    served_document,
     table,
 )
 
@@ -82,8 +85,6 @@ TEXT = "non-JSON success bodies (item 3): an empty or text body is parsed as JSO
 REQUIRED = ("importer (item 6): properties the request body schema requires become optional parameters when the body "
             "itself is not `required`, so the SDK sends a body Prism rejects (422)")
 EXPECTED_FAILURES: dict[str, str] = {
-    "openai": "ruff fails on the SDK (I001, RUF022: numbered names sorted as text; PYI016: duplicate None); "
-    f"{ENVELOPE}; multipart bodies (item 2) and required body fields ({REQUIRED}); binary/SSE responses (item 3)",
     "30-callbacks": ENVELOPE,
     "30-circular-paths": ENVELOPE,
     "30-complex-nesting": ENVELOPE,
@@ -289,6 +290,46 @@ def test_samples_keep_to_what_the_mock_validates() -> None:
     assert sample(document, {"oneOf": [{"$ref": "#/components/schemas/B"}, {"type": "object"}]}) == {}  # B's fits both
     assert sample(document, {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "object"}]}) \
         == {"kind": "string", "size": 3}  # anyOf: the first member's
+
+
+def test_an_object_whose_any_of_only_requires_properties_is_sampled_with_them() -> None:
+    """OpenAI's `anyOf: [{required: [file_ids]}, {required: [files]}]` beside `properties`: a constraint on the
+    object, not a union of other shapes."""
+    schema = {"type": "object", "properties": {"file_ids": {"type": "array", "items": {"type": "string"}},
+                                               "files": {"type": "array", "items": {"type": "string"}}},
+              "anyOf": [{"required": ["file_ids"]}, {"required": ["files"]}]}
+    assert sample({}, schema) == {"file_ids": ["string"]}
+
+
+def test_the_document_schema_a_mock_response_is_checked_against() -> None:
+    document = {"openapi": "3.0.3", "components": {"schemas": {
+        "Eval": {"type": "object", "required": ["schema", "note"], "properties": {
+            "schema": {"type": "object"}, "note": {"type": "string", "nullable": True},
+            "nullable": {"type": "integer", "minimum": 0, "exclusiveMinimum": True}}}}}}
+    ref = {"$ref": "#/components/schemas/Eval"}
+    assert schema_problem(document, {"schema": {}, "note": None, "nullable": 1}, ref) == ""  # 3.0's nullable
+    assert "'{}' is not of type 'object'" in schema_problem(document, {"schema": "{}", "note": "x"}, ref)
+    assert "0 is less than or equal to the minimum of 0" in schema_problem(
+        document, {"schema": {}, "note": "x", "nullable": 0}, ref)  # 3.0's boolean exclusiveMinimum
+    assert json_schema({"enum": [{"nullable": True}], "nullable": True}) == {
+        "anyOf": [{"enum": [{"nullable": True}]}, {"type": "null"}]}  # values are left as they are
+
+
+def test_framing_response_headers_are_left_out_of_the_served_document(tmp_path: Path) -> None:
+    """Prism would send `Transfer-Encoding: string` (the header schema's example): unreadable HTTP."""
+    speech = {"responses": {"200": {"description": "OK", "headers": {
+        "Transfer-Encoding": {"schema": {"type": "string"}}, "X-Request-Id": {"schema": {"type": "string"}}},
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/speech": {"post": speech}}}
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(document))
+    served = served_document(source, tmp_path / "work")
+    assert served != source
+    headers = json.loads(served.read_text())["paths"]["/speech"]["post"]["responses"]["200"]["headers"]
+    assert list(headers) == ["X-Request-Id"]
+    del speech["responses"]["200"]["headers"]["Transfer-Encoding"]
+    source.write_text(json.dumps(document))
+    assert served_document(source, tmp_path / "work") == source  # nothing to leave out: the original
 
 
 def test_an_operation_without_success_response_passes_with_its_typed_status_error() -> None:

@@ -334,7 +334,10 @@ class Operations(Envelope, Security):
             param["schema"] = schema
             return {"body": param}, keys
         encoding = self._mapping(media.get("encoding")) if request_format in ("form", "multipart") else {}
-        return {name: self._body_param(prop, name in fields[1] and required,
+        # A property the body schema requires is a required parameter, even when the body itself is optional
+        # (`requestBody.required` false): a body is sent whenever a body parameter is passed, and a body sent
+        # without its required properties is one the server rejects.
+        return {name: self._body_param(prop, name in fields[1],
                                        _encoding_style(self._mapping(encoding.get(name))))
                 for name, prop in fields[0].items()}, keys
 

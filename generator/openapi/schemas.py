@@ -302,6 +302,14 @@ class Schemas(Context):
 
     def _all_of(self, node: dict[str, Any], path: JsonPath, out: dict[str, Any]) -> dict[str, Any]:
         members = [self.schema(m, path + ("allOf", i)) for i, m in enumerate(_list(node["allOf"]))]
+        self._undeclared_in_members(_list(node["allOf"]), members)
+        # A member of annotations only (`- nullable: true`, `- description: ...`) adds no shape: it annotates
+        # the schema, so `allOf: [{$ref: A}, {nullable: true}]` is A, nullable, whatever type A is.
+        annotations = [m for m in members if m and "$ref" not in m and set(m) <= set(REF_SIBLINGS)]
+        members = [m for m in members if not any(m is a for a in annotations)]
+        for annotation in annotations:
+            for key, value in annotation.items():
+                out.setdefault(key, value)
         if not members:
             return out
         own = {k: v for k, v in out.items() if k not in ("type",)}
@@ -313,6 +321,20 @@ class Schemas(Context):
         out.setdefault("type", "object")
         self._allof_required(out, path)
         return out
+
+    def _undeclared_in_members(self, raw: list[Any], members: list[dict[str, Any]]) -> None:
+        """A member's `required` may name a property another member declares (OpenAI's InputMessageResource:
+        `allOf: [{$ref: InputMessage}, {required: [id, type], properties: {id: ...}}]`): the any-value field the
+        member got for it must not hide that declaration (`type: {enum: [message]}`) when the members merge: it
+        takes the declaration's schema."""
+        for index, (source, member) in enumerate(zip(raw, members)):
+            declared = member.get("properties") or {}
+            own = source.get("properties") if isinstance(source, dict) else None
+            others = members[:index] + members[index + 1:]
+            for name in [n for n in member.get("required") or [] if declared.get(n) == {} and n not in (own or {})]:
+                found = self._member_property(others, name)
+                if found is not None:
+                    declared[name] = found
 
     def _allof_required(self, out: dict[str, Any], path: JsonPath) -> None:
         """`required` beside allOf may name properties of the members: copy their schemas here (the same type)."""
