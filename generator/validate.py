@@ -696,8 +696,8 @@ class _Semantics:
             if not name:
                 self.error(path + ("http",), "bad-path", "empty path placeholder '{}'")
                 continue
-            if placeholders.count(name) > 1:
-                self.error(path + ("http",), "bad-path", f"path placeholder '{{{name}}}' appears more than once")
+            if name in placeholders[:placeholders.index(name)]:
+                continue  # the same parameter again (/a/{id}/b/{id}): its value goes in each place, checked once
             param = params.get(name)
             if param is None:
                 hint = did_you_mean(name, [n for n, p in params.items() if p.get("in") == "path"])

@@ -86,7 +86,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     f"{ENVELOPE}; multipart bodies (item 2) and required body fields ({REQUIRED}); binary/SSE responses (item 3)",
     "30-discriminators": "quirks.post_potentially_undefined_form_data: a oneOf request body with a discriminator, "
     "Prism answers 422 (the body must match exactly one member)",
-    "30-parameters-common": "import-openapi: path placeholder '{id}' appears more than once [bad-path]",
     "30-readme": f"{AUTH}; {ENVELOPE}",
     "30-request-examples": f"{ENVELOPE}; a primitive request body example is rejected (422: body must be array)",
     "30-schema-enums": "import-openapi: GET requests cannot carry body parameters [body-on-get]",
