@@ -273,8 +273,6 @@ class _Semantics:
         # Top-level resources write their method types into the package that holds the schemas.
         schema_types: Names = {naming.class_name(n): (("schemas", n), f"schema '{n}'") for n in self.schemas}
         self._check_inline_class_names(schema_types)
-        if not self.data.get("resources"):
-            self.error(("resources",), "bad-value", "'resources' is empty; a client needs at least one resource")
         self._check_resources(self.data.get("resources") or {}, ("resources",), schema_types)
         return self.errors
 

@@ -91,7 +91,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "30-schema-enums": "import-openapi: GET requests cannot carry body parameters [body-on-get]",
     "30-schema-types": REQUIRED,
     "31-schema-types": REQUIRED,
-    "31-webhooks": "import-openapi: a document with webhooks only: 'resources' is empty [bad-value]",
 }
 
 DOCUMENTS = documents()
@@ -155,7 +154,7 @@ def test_real_api(runs: Runs, doc_id: str) -> None:
     if not limited:
         assert not result.prism_error, result.prism_error
     assert not result.calls_error, result.calls_error
-    assert result.calls, "no calls were made"
+    assert result.calls or result.operations == 0, "no calls were made"
     failed = [call for call in result.calls if not call.ok and call not in limited]
     assert not failed, f"{len(failed)} of {len(result.calls)} calls failed:\n" + "\n".join(
         f"  {call.key}: {call.detail}" for call in failed[:40])
