@@ -399,6 +399,7 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
     methods = result.spec["resources"]
     token = methods["token"]["methods"]["token"]
     assert token["request_format"] == "form"
+    assert token["params"]["grant_type"]["required"] is True  # the schema requires it, the body is optional
     assert token["params"]["filter"]["style"] == "deepObject" and token["params"]["filter"]["explode"] is True
     assert (token["params"]["ids"]["style"], token["params"]["ids"]["explode"]) == ("form", False)
     upload = methods["files"]["methods"]["upload"]

@@ -88,8 +88,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "Prism answers 422 (the body must match exactly one member)",
     "30-readme": f"{AUTH}; {ENVELOPE}",
     "30-request-examples": f"{ENVELOPE}; a primitive request body example is rejected (422: body must be array)",
-    "30-schema-enums": "import-openapi: GET requests cannot carry body parameters [body-on-get]",
-    "30-schema-types": REQUIRED,
     "31-schema-types": REQUIRED,
 }
 

@@ -334,7 +334,9 @@ class Operations(Envelope, Security):
             param["schema"] = schema
             return {"body": param}, keys
         encoding = self._mapping(media.get("encoding")) if request_format in ("form", "multipart") else {}
-        return {name: self._body_param(prop, name in fields[1] and required,
+        # A property the body's schema requires is a required argument even when the body itself is optional: a
+        # body sent without it is invalid, and the SDK sends a body whenever a field is given.
+        return {name: self._body_param(prop, name in fields[1],
                                        _encoding_style(self._mapping(encoding.get(name))))
                 for name, prop in fields[0].items()}, keys
 
