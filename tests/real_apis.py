@@ -416,6 +416,9 @@ def _argument(param: Any, spec_params: Mapping[str, Any], document: dict[str, An
     if schema is None:
         return param.example
     value = sample(document, schema)
+    if param.location == "path" and value == {}:  # the SDK refuses an empty path segment, as a user's call would be
+        properties = (_merged(document, _resolve(document, schema)).get("properties") or {})
+        value = {name: sample(document, prop) for name, prop in properties.items()}
     return param.example if value is None and param.example is not None else value
 
 
