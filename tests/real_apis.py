@@ -471,6 +471,9 @@ def sample(document: dict[str, Any], schema: Any, depth: int = 0) -> Any:
         return sample(document, _merged(document, schema), depth + 1)
     variants = [v for v in schema.get("oneOf") or schema.get("anyOf") or []
                 if _resolve(document, v).get("type") != "null"]
+    if variants and "properties" in schema:  # members that only add constraints (required: [...]) to the properties
+        rest = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
+        variants = [_with(document, rest, variant) for variant in variants]
     if variants:
         candidates = [sample(document, variant, depth + 1) for variant in variants]
         if "oneOf" in schema:  # the mock wants exactly one member to match
@@ -518,6 +521,15 @@ def _valid(document: dict[str, Any], value: Any, schema: Any) -> bool:
         return bool(jsonschema.Draft202012Validator(root).is_valid(value))
     except Exception:  # noqa: BLE001 - a schema jsonschema cannot read counts as not matching
         return False
+
+
+def _with(document: dict[str, Any], schema: dict[str, Any], member: Any) -> Any:
+    """An object schema together with one of its oneOf/anyOf members that declares no type of its own."""
+    resolved = _resolve(document, member)
+    if not isinstance(resolved, dict) or "type" in resolved or "$ref" in resolved:
+        return member
+    return {**schema, **resolved, "properties": {**schema["properties"], **(resolved.get("properties") or {})},
+            "required": [*(schema.get("required") or []), *(resolved.get("required") or [])]}
 
 
 def _merged(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
