@@ -506,10 +506,28 @@ def sample(document: dict[str, Any], schema: Any, depth: int = 0) -> Any:
     if kind == "null":
         return None
     text = FORMAT_SAMPLES.get(str(schema.get("format", "")), "string")
+    if isinstance(schema.get("pattern"), str) and "format" not in schema:
+        matching = _matching(schema["pattern"], int(schema.get("minLength", 0)), schema.get("maxLength"))
+        if matching is not None:
+            return matching
     length = int(schema.get("minLength", 0))
     if len(text) < length:
         text += "x" * (length - len(text))
     return text[: int(schema["maxLength"])] if "maxLength" in schema else text
+
+
+def _matching(pattern: str, low: int, high: Any) -> str | None:
+    """The simplest string a (JSON Schema, unanchored) pattern matches within the length bounds: hypothesis
+    shrinks to it, deterministically."""
+    import hypothesis
+    from hypothesis import strategies
+
+    try:
+        strings = strategies.from_regex(pattern).filter(
+            lambda text: len(text) >= low and (high is None or len(text) <= int(high)))
+        return hypothesis.find(strings, lambda _: True, settings=hypothesis.settings(database=None))
+    except Exception:  # noqa: BLE001 - a pattern Python's re cannot read: the plain sample, as before
+        return None
 
 
 def _valid(document: dict[str, Any], value: Any, schema: Any) -> bool:

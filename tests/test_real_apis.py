@@ -80,8 +80,6 @@ KNOWN_MOCK_LIMITATIONS: dict[str, str] = {
     "match their formats (duration: 'TBD', json-pointer: '#/a~1b'): Prism answers 422",
     "31-train-travel::bookings.create_booking": "the document's own example of trip_id is not a uuid "
     "('4f4e4e1-c824-...', 7 digits in the first group) as its format says: Prism answers the document's 400",
-    "31-schema-validation-local::anything.get_anything_strings": "a required query parameter has a `pattern` and no "
-    "example: the suite cannot build a matching value, Prism answers 422",
 }
 
 # Documents that fail today because the rest of issue 12 (responses without an envelope, bodies, auth, servers,
