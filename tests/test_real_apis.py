@@ -49,7 +49,8 @@ KNOWN_MOCK_LIMITATIONS: dict[str, str] = {
     "schema (an allOf of BasePurchaseWebhookEvent alone), so every body matches both; Prism validates oneOf as JSON "
     "Schema (exactly one) without the discriminator: 422 for any body",
     "30-http-status-codes::information_responses.*": "the operation's only response is a 1xx status: Prism sends it "
-    "as the final response, which no HTTP client can read (RemoteProtocolError)",
+    "and nothing after it; a 1xx is never a final response (curl waits for one until it times out, httpx raises "
+    "RemoteProtocolError)",
     "30-parameters-style::header.*": ABSENT_ARRAY_HEADER,
     "30-parameters-style::path.*": "Prism 5.14.2 crashes on every array path parameter (TypeError: value.split is not "
     "a function, validator/deserializers/style/simple.js), even on the canonical /anything/path/simple/a/b,c/name,x "
