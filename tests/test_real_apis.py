@@ -86,8 +86,6 @@ KNOWN_MOCK_LIMITATIONS: dict[str, str] = {
 # Documents that fail today because the rest of issue 12 (responses without an envelope, bodies, auth, servers,
 # schemas) is not merged yet: strict xfail, so a document that starts passing must be taken off this list.
 ENVELOPE = "responses without an envelope (item 1): a plain JSON body is read as an envelope {data: ...}"
-AUTH = "auth (item 4): the document's security schemes are not sent, Prism answers 401"
-TEXT = "non-JSON success bodies (item 3): an empty or text body is parsed as JSON"
 REQUIRED = ("importer (item 6): properties the request body schema requires become optional parameters when the body "
             "itself is not `required`, so the SDK sends a body Prism rejects (422)")
 EXPECTED_FAILURES: dict[str, str] = {
