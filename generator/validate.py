@@ -273,8 +273,6 @@ class _Semantics:
         # Top-level resources write their method types into the package that holds the schemas.
         schema_types: Names = {naming.class_name(n): (("schemas", n), f"schema '{n}'") for n in self.schemas}
         self._check_inline_class_names(schema_types)
-        if not self.data.get("resources"):
-            self.error(("resources",), "bad-value", "'resources' is empty; a client needs at least one resource")
         self._check_resources(self.data.get("resources") or {}, ("resources",), schema_types)
         return self.errors
 
@@ -696,8 +694,8 @@ class _Semantics:
             if not name:
                 self.error(path + ("http",), "bad-path", "empty path placeholder '{}'")
                 continue
-            if placeholders.count(name) > 1:
-                self.error(path + ("http",), "bad-path", f"path placeholder '{{{name}}}' appears more than once")
+            if name in placeholders[:placeholders.index(name)]:
+                continue  # the same parameter again (/a/{id}/b/{id}): its value goes in each place, checked once
             param = params.get(name)
             if param is None:
                 hint = did_you_mean(name, [n for n, p in params.items() if p.get("in") == "path"])

@@ -149,6 +149,8 @@ def run_document(doc_id: str, document: Path, work: Path, mypy_cache: Path) -> R
         clock = time.monotonic()
         result.lint = lint(out / "python", mypy_cache)
         result.seconds["lint"] = time.monotonic() - clock
+        if result.operations == 0:  # webhooks only: types and a client without methods, nothing to call
+            return result
 
         if prism is not None:
             try:
@@ -569,6 +571,9 @@ def _argument(param: Any, spec_params: Mapping[str, Any], document: dict[str, An
     if schema is None:
         return param.example
     value = sample(document, schema)
+    if param.location == "path" and value == {}:  # the SDK refuses an empty path segment, as a user's call would be
+        properties = (_merged(document, _resolve(document, schema)).get("properties") or {})
+        value = {name: sample(document, prop) for name, prop in properties.items()}
     return param.example if value is None and param.example is not None else value
 
 
@@ -656,6 +661,10 @@ def sample(document: dict[str, Any], schema: Any, depth: int = 0) -> Any:
     if kind == "null":
         return None
     text = FORMAT_SAMPLES.get(str(schema.get("format", "")), "string")
+    if isinstance(schema.get("pattern"), str) and "format" not in schema:
+        matching = _matching(schema["pattern"], int(schema.get("minLength", 0)), schema.get("maxLength"))
+        if matching is not None:
+            return matching
     length = int(schema.get("minLength", 0))
     if len(text) < length:
         text += "x" * (length - len(text))
@@ -672,6 +681,18 @@ def _constrained(base: dict[str, Any], variant: Any) -> dict[str, Any]:
     required = list(dict.fromkeys([*(base.get("required") or []), *(variant.get("required") or [])]))
     return {**base, **{k: v for k, v in variant.items() if k not in ("properties", "required")},
             "properties": properties, "required": required}
+def _matching(pattern: str, low: int, high: Any) -> str | None:
+    """The simplest string a (JSON Schema, unanchored) pattern matches within the length bounds: hypothesis
+    shrinks to it, deterministically."""
+    import hypothesis
+    from hypothesis import strategies
+
+    try:
+        strings = strategies.from_regex(pattern).filter(
+            lambda text: len(text) >= low and (high is None or len(text) <= int(high)))
+        return hypothesis.find(strings, lambda _: True, settings=hypothesis.settings(database=None))
+    except Exception:  # noqa: BLE001 - a pattern Python's re cannot read: the plain sample, as before
+        return None
 
 
 def _valid(document: dict[str, Any], value: Any, schema: Any) -> bool:

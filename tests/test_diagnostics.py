@@ -13,6 +13,7 @@ import pytest
 
 from generator.diagnostics import SpecError
 from generator.load import load
+from generator.pipeline import generate, load_api
 from generator.validate import validate
 
 # A small valid spec. Line numbers, for reading the expectations:
@@ -466,6 +467,28 @@ def test_path_placeholder_for_a_body_param(tmp_path: Path) -> None:
 def test_empty_path_placeholder(tmp_path: Path) -> None:
     text = mutate(("POST /accounts/{account_id}/positions", "POST /accounts/{account_id}/positions/{}"))
     assert diagnostics(tmp_path, text) == ["spec.yaml:34:15: error: empty path placeholder '{}' [bad-path]"]
+
+
+def test_a_path_placeholder_twice_takes_the_value_in_each_place(tmp_path: Path) -> None:
+    path = "GET /accounts/{account_id}/positions/{symbol}"
+    text = mutate((path, path + "/{account_id}"))
+    assert diagnostics(tmp_path, text) == []
+    (tmp_path / "spec.yaml").write_text(text)
+    method = load_api(tmp_path / "spec.yaml").resources[0].methods[0]
+    assert method.path_code == ('"/accounts/" + _path_param("account_id", account_id) + "/positions/" + '
+                                '_path_param("symbol", symbol) + "/" + _path_param("account_id", account_id)')
+
+
+def test_an_api_without_resources_is_a_client_with_types_only(tmp_path: Path) -> None:
+    text = BASE.split("resources:\n")[0] + "resources: {}\n"
+    assert diagnostics(tmp_path, text) == []
+    (tmp_path / "spec.yaml").write_text(text)
+    generate(tmp_path / "spec.yaml", tmp_path / "out")
+    script = ("import demo, demo.types; "
+              "print(type(demo.Demo(api_key='k')).__name__, demo.types.Position(symbol='A').symbol)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path / "out" / "python", capture_output=True,
+                          text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "Demo A\n", "")
 
 
 def test_unused_path_param(tmp_path: Path) -> None:

@@ -399,6 +399,7 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
     methods = result.spec["resources"]
     token = methods["token"]["methods"]["token"]
     assert token["request_format"] == "form"
+    assert token["params"]["grant_type"]["required"] is True  # the schema requires it, the body is optional
     assert token["params"]["filter"]["style"] == "deepObject" and token["params"]["filter"]["explode"] is True
     assert (token["params"]["ids"]["style"], token["params"]["ids"]["explode"]) == ("form", False)
     # The body is not `required`, but its schema requires grant_type: a required parameter all the same.
@@ -541,3 +542,24 @@ def test_a_schema_every_response_extends_the_same_way_is_not_an_envelope(tmp_pat
     result = import_openapi(source)
     assert "envelope" not in result.spec and "Pet" in result.spec["schemas"]
     assert result.spec["resources"]["pets"]["methods"]["get_pet"]["response"] == {"$ref": "#/schemas/Pet"}
+
+
+def test_stringified_json_body_examples(tmp_path: Path) -> None:
+    """A JSON body's example written as a JSON string where the schema wants an array or object is that JSON; a
+    string that is not JSON there is no example; a string body keeps its string."""
+    def operation(schema: dict[str, Any], example: str) -> dict[str, Any]:
+        return {"responses": {"204": {"description": "ok"}}, "requestBody": {"required": True, "content": {
+            "application/json": {"schema": schema, "examples": {"a": {"value": example}}}}}}
+    document = {
+        "openapi": "3.0.3", "info": {"title": "Examples", "version": "1"},
+        "paths": {"/pets": {"put": operation({"$ref": "#/components/schemas/Pets"}, '[{"name": "Fluffy"}]'),
+                            "patch": operation({"$ref": "#/components/schemas/Pets"}, "not JSON"),
+                            "post": operation({"type": "string"}, "[1]")}},
+        "components": {"schemas": {"Pets": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}}}}}},
+    }
+    source = tmp_path / "examples.json"
+    source.write_text(json.dumps(document))
+    methods = import_openapi(source).spec["resources"]["pets"]["methods"]
+    bodies = {name: method["params"]["body"] for name, method in methods.items()}
+    assert [body.get("example", "-") for body in bodies.values()] == [[{"name": "Fluffy"}], "-", "[1]"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import partial
 from typing import Any
@@ -328,7 +329,7 @@ class Operations(Envelope, Security):
             description = self._mapping(body).get("description")
             if description:
                 param["description"] = str(description).strip()
-            example = _first_example(media)
+            example = self._stringified(_first_example(media), schema)
             if example is not _NONE:
                 param["example"] = example
             param["schema"] = schema
@@ -340,6 +341,27 @@ class Operations(Envelope, Security):
         return {name: self._body_param(prop, name in fields[1],
                                        _encoding_style(self._mapping(encoding.get(name))))
                 for name, prop in fields[0].items()}, keys
+
+    def _stringified(self, example: Any, schema: dict[str, Any]) -> Any:
+        """A JSON body's example given as stringified JSON ("[{...}]") where the schema wants an object or array is
+        that JSON; a string that is not JSON there is no example at all."""
+        if not isinstance(example, str):
+            return example
+        resolved = schema
+        for _ in range(20):
+            if "$ref" not in resolved:
+                break
+            source = next((k for k, v in self.names.items() if v == resolved["$ref"][len("#/schemas/"):]), None)
+            if source is None:
+                return example
+            resolved = self.schema(self.source_schemas[source], ("components", "schemas", source))
+        if resolved.get("type") not in ("object", "array"):
+            return example
+        try:
+            value = json.loads(example)
+        except ValueError:
+            return _NONE
+        return value if isinstance(value, dict if resolved["type"] == "object" else list) else _NONE
 
     def _body_fields(self, schema: dict[str, Any], taken: dict[str, Any]) -> tuple[dict[str, Any], set[str]] | None:
         """An object body becomes one parameter per property, unless a name is taken or the body may be null."""
