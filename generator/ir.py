@@ -681,6 +681,7 @@ class _Builder:
         self.schemas: dict[str, Any] = self.spec.get("schemas") or {}
         self.class_names = {name: naming.class_name(name) for name in self.schemas}
         self.module_of = schema_modules(self.schemas)
+        self.schema_module_names = frozenset(self.module_of.values())
         self.definitions: dict[str, list[Definition]] = {}  # module -> definitions, in creation order
         self.param_types: dict[str, str] = {}  # schema name -> its request-side TypedDict name
         self.by_name: dict[str, Definition] = {}
@@ -919,9 +920,9 @@ class _Builder:
         self._schema_definition(name)
         target = self.schemas[name]
         is_object = _is_object(self._flatten(target))
-        if request and is_object:
+        if request and (is_object or name in self.param_types or self._reaches_object(target, frozenset({name}))):
             param_name = self._param_definition(name)
-            ref = TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), model=param_name)
+            ref = TypeRef(Code(param_name), frozenset({(self._param_module(name), param_name)}), model=param_name)
         else:
             class_name = self.class_names[name]
             ref = TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}), model=class_name)
@@ -931,14 +932,55 @@ class _Builder:
         return _optional(ref) if is_object else replace(ref, nullable=True)
 
     def _param_definition(self, name: str) -> str:
-        """The TypedDict a request body uses for schema `name` (PositionInstructionSubmission -> ...Param)."""
+        """The type a request uses for schema `name`, in the schema's `_param` module: for an object the TypedDict
+        (PositionInstructionSubmission -> ...Param); for an alias that reaches objects (a union, a list or map of
+        them) its request-side twin, the same alias over the TypedDicts (`MessageParam: TypeAlias = UserParam |
+        ...`, `Iterable` for lists), with a discriminated union a plain union."""
         if name not in self.param_types:
-            param_name = self.class_names[name] + "Param"
+            # A schema of the document may already have the name (OpenAPI documents define `FooParam` beside
+            # `Foo`): then FooRequestParam, then a number, never a class the schemas make.
+            taken = set(self.class_names.values()) | set(self.param_types.values())
+            candidates = [self.class_names[name] + "Param", self.class_names[name] + "RequestParam"]
+            candidates += [f"{self.class_names[name]}RequestParam{n}" for n in range(2, len(taken) + 3)]
+            param_name = next(c for c in candidates if c not in taken)
             self.param_types[name] = param_name
-            module = self.module_of[name] + "_param"
+            module = self._param_module(name)
             schema = self._flatten(self.schemas[name])
-            self._define(module, self._typed_dict(param_name, schema, module))
+            if _is_object(schema):
+                self._define(module, self._typed_dict(param_name, schema, module))
+            else:  # inline objects inside are named as on the response side, plus Param (MessageOption1Param)
+                hint = naming.alias_item_class(self.class_names[name], bool(schema.get("oneOf") or schema.get("anyOf")))
+                self._define(module, AliasDef(param_name, _description(schema), self._type(schema, hint, module, True)))
         return self.param_types[name]
+
+    def _param_module(self, name: str) -> str:
+        """The module of a schema's request types: its module + `_param` (schemas in a cycle share it), else
+        `_request_param` when a schema of the document already has that module (`FooParam` beside `Foo`)."""
+        module = self.module_of[name] + "_param"
+        return module.removesuffix("_param") + "_request_param" if module in self.schema_module_names else module
+
+    def _reaches_object(self, schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
+        """Whether a request value of the alias `schema` may hold an object (a TypedDict on the request side, a
+        model on the response side): through unions, list items, map values and other aliases, as _bare_type
+        reads them. Such an alias needs a request-side twin."""
+        if "$ref" in schema:
+            name = schema["$ref"][len(REF_PREFIX):]
+            if name in seen:
+                return False
+            target = self._flatten(self.schemas[name])
+            return _is_object(target) or self._reaches_object(target, seen | {name})
+        schema = self._flatten(schema)
+        if "enum" in schema or "const" in schema:
+            return False
+        variants = schema.get("oneOf") or schema.get("anyOf")
+        if variants:
+            return any(isinstance(v, dict) and self._reaches_object(v, seen) for v in variants)
+        if schema.get("type") == "array":
+            return isinstance(schema.get("items"), dict) and self._reaches_object(schema["items"], seen)
+        if _is_object(schema):
+            return True
+        extra = schema.get("additionalProperties")
+        return isinstance(extra, dict) and self._reaches_object(extra, seen)
 
     def _typed_dict(self, class_name: str, schema: dict[str, Any], module: str) -> TypedDictDef:
         """A request type. readOnly properties are left out: a client does not send them."""
