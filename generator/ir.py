@@ -681,7 +681,6 @@ class _Builder:
         self.schemas: dict[str, Any] = self.spec.get("schemas") or {}
         self.class_names = {name: naming.class_name(name) for name in self.schemas}
         self.module_of = schema_modules(self.schemas)
-        self.schema_module_names = frozenset(self.module_of.values())
         self.definitions: dict[str, list[Definition]] = {}  # module -> definitions, in creation order
         self.param_types: dict[str, str] = {}  # schema name -> its request-side TypedDict name
         self.by_name: dict[str, Definition] = {}
@@ -954,33 +953,10 @@ class _Builder:
         return self.param_types[name]
 
     def _param_module(self, name: str) -> str:
-        """The module of a schema's request types: its module + `_param` (schemas in a cycle share it), else
-        `_request_param` when a schema of the document already has that module (`FooParam` beside `Foo`)."""
-        module = self.module_of[name] + "_param"
-        return module.removesuffix("_param") + "_request_param" if module in self.schema_module_names else module
+        return param_module(self.module_of, name)
 
     def _reaches_object(self, schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
-        """Whether a request value of the alias `schema` may hold an object (a TypedDict on the request side, a
-        model on the response side): through unions, list items, map values and other aliases, as _bare_type
-        reads them. Such an alias needs a request-side twin."""
-        if "$ref" in schema:
-            name = schema["$ref"][len(REF_PREFIX):]
-            if name in seen:
-                return False
-            target = self._flatten(self.schemas[name])
-            return _is_object(target) or self._reaches_object(target, seen | {name})
-        schema = self._flatten(schema)
-        if "enum" in schema or "const" in schema:
-            return False
-        variants = schema.get("oneOf") or schema.get("anyOf")
-        if variants:
-            return any(isinstance(v, dict) and self._reaches_object(v, seen) for v in variants)
-        if schema.get("type") == "array":
-            return isinstance(schema.get("items"), dict) and self._reaches_object(schema["items"], seen)
-        if _is_object(schema):
-            return True
-        extra = schema.get("additionalProperties")
-        return isinstance(extra, dict) and self._reaches_object(extra, seen)
+        return reaches_object(self.schemas, schema, seen)
 
     def _typed_dict(self, class_name: str, schema: dict[str, Any], module: str) -> TypedDictDef:
         """A request type. readOnly properties are left out: a client does not send them."""
@@ -1382,6 +1358,35 @@ def schema_modules(schemas: dict[str, Any]) -> dict[str, str]:
         for name in component:
             module_of[name] = "types." + naming.module_name(naming.class_name(first))
     return module_of
+
+
+def param_module(module_of: dict[str, str], name: str) -> str:
+    """The module of a schema's request types: its module + `_param` (schemas in a cycle share it), else
+    `_request_param` when a schema of the document already has that module (`FooParam` beside `Foo`)."""
+    module = module_of[name] + "_param"
+    return module_of[name] + "_request_param" if module in module_of.values() else module
+
+
+def reaches_object(schemas: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a value of the alias `schema` may hold an object (a TypedDict on the request side, a model on the
+    response side): through unions, list items, map values and other aliases, as _Builder._bare_type reads them.
+    Such an alias needs a request-side twin. validate.py uses it too, on a spec it has not accepted yet."""
+    if not isinstance(schema, dict):
+        return False
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        name = ref[len(REF_PREFIX):] if isinstance(ref, str) and ref.startswith(REF_PREFIX) else None
+        if name is None or name in seen or not isinstance(schemas.get(name), dict):
+            return False
+        return _is_object(schemas[name]) or reaches_object(schemas, schemas[name], seen | {name})
+    if "enum" in schema or "const" in schema:
+        return False
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(variants, list) and variants:
+        return any(reaches_object(schemas, v, seen) for v in variants)
+    if schema.get("type") == "array" and "allOf" not in schema:
+        return reaches_object(schemas, schema.get("items"), seen)
+    return _is_object(schema) or reaches_object(schemas, schema.get("additionalProperties"), seen)
 
 
 def types_package(parents: tuple[str, ...]) -> str:
