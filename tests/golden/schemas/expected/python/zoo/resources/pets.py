@@ -9,6 +9,7 @@ from warnings import warn
 from .._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import Headers, Omit, Query, Timeout, omit
 from .._utils import path_param as _path_param
+from ..types.leash_request_param import LeashRequestParam
 from ..types.pack_param import PackParam
 from ..types.pet_adopt_response import PetAdoptResponse
 from ..types.pet_events_response import PetEventsResponse
@@ -43,6 +44,7 @@ class PetsResource(SyncAPIResource):
         by_name: dict[str, ShapeParam] | Omit = omit,
         pack: PackParam | Omit = omit,
         toy: ToyParam | Omit = omit,
+        leash: LeashRequestParam | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -53,7 +55,7 @@ class PetsResource(SyncAPIResource):
             PetAdoptResponse,
             "POST",
             "/adoptions",
-            body={"pet": pet, "others": others, "by_name": by_name, "pack": pack, "toy": toy},
+            body={"pet": pet, "others": others, "by_name": by_name, "pack": pack, "toy": toy, "leash": leash},
             extra_body=extra_body,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -180,6 +182,7 @@ class AsyncPetsResource(AsyncAPIResource):
         by_name: dict[str, ShapeParam] | Omit = omit,
         pack: PackParam | Omit = omit,
         toy: ToyParam | Omit = omit,
+        leash: LeashRequestParam | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -190,7 +193,7 @@ class AsyncPetsResource(AsyncAPIResource):
             PetAdoptResponse,
             "POST",
             "/adoptions",
-            body={"pet": pet, "others": others, "by_name": by_name, "pack": pack, "toy": toy},
+            body={"pet": pet, "others": others, "by_name": by_name, "pack": pack, "toy": toy, "leash": leash},
             extra_body=extra_body,
             extra_headers=extra_headers,
             extra_query=extra_query,

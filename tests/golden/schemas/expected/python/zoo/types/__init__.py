@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from .expr import Expr, Sum
     from .expr_param import ExprParam, SumParam
     from .folder import File, Folder
+    from .leash import Leash
+    from .leash_param import LeashParam
+    from .leash_request_param import LeashRequestParam
     from .legacy import Legacy
     from .num import Num
     from .num_param import NumParam
@@ -87,6 +90,9 @@ __all__ = [
     "ExprParam",
     "File",
     "Folder",
+    "Leash",
+    "LeashParam",
+    "LeashRequestParam",
     "Legacy",
     "Num",
     "NumParam",
@@ -151,6 +157,9 @@ Expr .expr
 ExprParam .expr_param
 File .folder
 Folder .folder
+Leash .leash
+LeashParam .leash_param
+LeashRequestParam .leash_request_param
 Legacy .legacy
 Num .num
 NumParam .num_param

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from typing_extensions import Required, TypedDict
 
+from .leash_request_param import LeashRequestParam
 from .pack_param import PackParam
 from .pet_param import PetParam
 from .shape_param import ShapeParam
@@ -25,3 +26,5 @@ class PetAdoptParams(TypedDict, total=False):
     pack: PackParam
 
     toy: ToyParam
+
+    leash: LeashRequestParam
