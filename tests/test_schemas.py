@@ -182,10 +182,11 @@ def test_a_union_with_a_nullable_member_has_one_none(zoo: Any) -> None:
 
 
 # Request bodies whose fields are a union alias (Pet), a list and a map of one, a list alias of one (Pack) and a
-# union with an inline object member (Toy): request-side twins over the TypedDicts (PetParam, PackParam, ToyParam).
+# union with an inline object member (Toy): request-side twins over the TypedDicts (PetParam, PackParam, ToyParam);
+# and an object whose {Name}Param is a schema of the document (Leash: LeashRequestParam).
 ADOPT_BODY = (b'{"pet":{"petType":"cat","name":"Tom"},"others":[{"petType":"dog","bark":"woof"}],'
               b'"by_name":{"c":{"kind":"round","radius":1.5},"s":{"kind":"square","side":2}},'
-              b'"pack":[{"petType":"dog"},{"petType":"cat","name":"Kit","lives":9}],"toy":{"size":3}}')
+              b'"pack":[{"petType":"dog"},{"petType":"cat","name":"Kit","lives":9}],"toy":{"size":3},"leash":{"length":2.5}}')
 
 
 def test_request_union_aliases_send_plain_dicts_exactly(zoo: Any, client: Any, server: ScriptedServer) -> None:
@@ -196,6 +197,7 @@ def test_request_union_aliases_send_plain_dicts_exactly(zoo: Any, client: Any, s
         "others": ({"petType": "dog", "bark": "woof"},),
         "by_name": {"c": {"kind": "round", "radius": 1.5}, "s": {"kind": "square", "side": 2}},
         "toy": {"size": 3},
+        "leash": {"length": 2.5},
     }
 
     adopted = client.pets.adopt(**arguments, pack=(pet for pet in pack))  # an Iterable is read once
@@ -210,6 +212,8 @@ def test_request_union_aliases_send_plain_dicts_exactly(zoo: Any, client: Any, s
     assert type(adopted.data) is zoo.types.Cat
     hints = typing.get_type_hints(zoo.types.PetAdoptParams)
     assert hints["pet"] == zoo.types.PetParam and hints["pack"] == zoo.types.PackParam
+    # The document's own schema LeashParam keeps its name: Leash's request type is LeashRequestParam.
+    assert hints["leash"] == zoo.types.LeashRequestParam and "leash" in zoo.types.LeashParam.model_fields
     assert typing.get_args(zoo.types.PetParam) == (zoo.types.CatParam, zoo.types.DogParam)  # no discriminator
 
 
@@ -226,6 +230,7 @@ client.pets.adopt(
     by_name={"c": {"kind": "round", "radius": 1.5}},
     pack=pack,
     toy={"size": 3},
+    leash={"length": 2.5},
 )
 client.pets.adopt(pet=pet, toy="ball")
 client.trees.evaluate(expr={"op": "sum", "terms": [{"op": "num", "value": 1}, {"op": "sum", "terms": []}]})
