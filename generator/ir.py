@@ -919,9 +919,9 @@ class _Builder:
         self._schema_definition(name)
         target = self.schemas[name]
         is_object = _is_object(self._flatten(target))
-        if request and is_object:
+        if request and (is_object or name in self.param_types or self._reaches_object(target, frozenset({name}))):
             param_name = self._param_definition(name)
-            ref = TypeRef(Code(param_name), frozenset({(self.module_of[name] + "_param", param_name)}), model=param_name)
+            ref = TypeRef(Code(param_name), frozenset({(self._param_module(name), param_name)}), model=param_name)
         else:
             class_name = self.class_names[name]
             ref = TypeRef(Code(class_name), frozenset({(self.module_of[name], class_name)}), model=class_name)
@@ -931,14 +931,32 @@ class _Builder:
         return _optional(ref) if is_object else replace(ref, nullable=True)
 
     def _param_definition(self, name: str) -> str:
-        """The TypedDict a request body uses for schema `name` (PositionInstructionSubmission -> ...Param)."""
+        """The type a request uses for schema `name`, in the schema's `_param` module: for an object the TypedDict
+        (PositionInstructionSubmission -> ...Param); for an alias that reaches objects (a union, a list or map of
+        them) its request-side twin, the same alias over the TypedDicts (`MessageParam: TypeAlias = UserParam |
+        ...`, `Iterable` for lists), with a discriminated union a plain union."""
         if name not in self.param_types:
-            param_name = self.class_names[name] + "Param"
+            # A schema of the document may already have the name (OpenAPI documents define `FooParam` beside
+            # `Foo`): then FooRequestParam, then a number, never a class the schemas make.
+            taken = set(self.class_names.values()) | set(self.param_types.values())
+            candidates = [self.class_names[name] + "Param", self.class_names[name] + "RequestParam"]
+            candidates += [f"{self.class_names[name]}RequestParam{n}" for n in range(2, len(taken) + 3)]
+            param_name = next(c for c in candidates if c not in taken)
             self.param_types[name] = param_name
-            module = self.module_of[name] + "_param"
+            module = self._param_module(name)
             schema = self._flatten(self.schemas[name])
-            self._define(module, self._typed_dict(param_name, schema, module))
+            if _is_object(schema):
+                self._define(module, self._typed_dict(param_name, schema, module))
+            else:  # inline objects inside are named as on the response side, plus Param (MessageOption1Param)
+                hint = naming.alias_item_class(self.class_names[name], bool(schema.get("oneOf") or schema.get("anyOf")))
+                self._define(module, AliasDef(param_name, _description(schema), self._type(schema, hint, module, True)))
         return self.param_types[name]
+
+    def _param_module(self, name: str) -> str:
+        return param_module(self.module_of, name)
+
+    def _reaches_object(self, schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
+        return reaches_object(self.schemas, schema, seen)
 
     def _typed_dict(self, class_name: str, schema: dict[str, Any], module: str) -> TypedDictDef:
         """A request type. readOnly properties are left out: a client does not send them."""
@@ -1340,6 +1358,35 @@ def schema_modules(schemas: dict[str, Any]) -> dict[str, str]:
         for name in component:
             module_of[name] = "types." + naming.module_name(naming.class_name(first))
     return module_of
+
+
+def param_module(module_of: dict[str, str], name: str) -> str:
+    """The module of a schema's request types: its module + `_param` (schemas in a cycle share it), else
+    `_request_param` when a schema of the document already has that module (`FooParam` beside `Foo`)."""
+    module = module_of[name] + "_param"
+    return module_of[name] + "_request_param" if module in module_of.values() else module
+
+
+def reaches_object(schemas: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a value of the alias `schema` may hold an object (a TypedDict on the request side, a model on the
+    response side): through unions, list items, map values and other aliases, as _Builder._bare_type reads them.
+    Such an alias needs a request-side twin. validate.py uses it too, on a spec it has not accepted yet."""
+    if not isinstance(schema, dict):
+        return False
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        name = ref[len(REF_PREFIX):] if isinstance(ref, str) and ref.startswith(REF_PREFIX) else None
+        if name is None or name in seen or not isinstance(schemas.get(name), dict):
+            return False
+        return _is_object(schemas[name]) or reaches_object(schemas, schemas[name], seen | {name})
+    if "enum" in schema or "const" in schema:
+        return False
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(variants, list) and variants:
+        return any(reaches_object(schemas, v, seen) for v in variants)
+    if schema.get("type") == "array" and "allOf" not in schema:
+        return reaches_object(schemas, schema.get("items"), seen)
+    return _is_object(schema) or reaches_object(schemas, schema.get("additionalProperties"), seen)
 
 
 def types_package(parents: tuple[str, ...]) -> str:

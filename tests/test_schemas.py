@@ -1,6 +1,7 @@
 """Schema features in a generated SDK, against a real HTTP server on 127.0.0.1: discriminated unions parse into the
 right class (by Literal fields, by a mapping, by schema names), readOnly/writeOnly fields are left out of request
-and response types, deprecated methods warn, and recursive models parse nested data (tests/golden/schemas)."""
+and response types, deprecated methods warn, recursive models parse nested data, and request bodies whose fields are
+union aliases (or lists, maps and aliases of them) take plain dicts, under mypy --strict too (tests/golden/schemas)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import importlib
 import inspect
 import json
+import subprocess
 import sys
 import typing
 import warnings
@@ -177,3 +179,84 @@ def test_a_union_with_a_nullable_member_has_one_none(zoo: Any) -> None:
     source = Path(zoo.types.__file__).parent.joinpath("stop.py").read_text()
     assert "Stop: TypeAlias = str | list[str] | None\n" in source
     assert pydantic.TypeAdapter(zoo.types.Stop).validate_python(None) is None
+
+
+# Request bodies whose fields are a union alias (Pet), a list and a map of one, a list alias of one (Pack) and a
+# union with an inline object member (Toy): request-side twins over the TypedDicts (PetParam, PackParam, ToyParam);
+# and an object whose {Name}Param is a schema of the document (Leash: LeashRequestParam).
+ADOPT_BODY = (b'{"pet":{"petType":"cat","name":"Tom"},"others":[{"petType":"dog","bark":"woof"}],'
+              b'"by_name":{"c":{"kind":"round","radius":1.5},"s":{"kind":"square","side":2}},'
+              b'"pack":[{"petType":"dog"},{"petType":"cat","name":"Kit","lives":9}],"toy":{"size":3},"leash":{"length":2.5}}')
+
+
+def test_request_union_aliases_send_plain_dicts_exactly(zoo: Any, client: Any, server: ScriptedServer) -> None:
+    server.reply(enveloped({"petType": "cat", "name": "Tom"}), enveloped({"petType": "cat", "name": "Tom"}))
+    pack = [{"petType": "dog"}, {"petType": "cat", "name": "Kit", "lives": 9}]
+    arguments: dict[str, Any] = {
+        "pet": {"petType": "cat", "name": "Tom"},
+        "others": ({"petType": "dog", "bark": "woof"},),
+        "by_name": {"c": {"kind": "round", "radius": 1.5}, "s": {"kind": "square", "side": 2}},
+        "toy": {"size": 3},
+        "leash": {"length": 2.5},
+    }
+
+    adopted = client.pets.adopt(**arguments, pack=(pet for pet in pack))  # an Iterable is read once
+
+    async def call() -> Any:  # the runtime serialises a model (the response-side class) as it does a dict
+        async with zoo.AsyncZoo(api_key="k", base_url=server.url, max_retries=0) as async_client:
+            cat = zoo.types.Cat.model_validate({"petType": "cat", "name": "Tom"})
+            return await async_client.pets.adopt(**{**arguments, "pet": cat}, pack=pack)
+
+    asyncio.run(call())
+    assert [(s.method, s.path, s.body) for s in server.seen] == [("POST", "/adoptions", ADOPT_BODY)] * 2
+    assert type(adopted.data) is zoo.types.Cat
+    hints = typing.get_type_hints(zoo.types.PetAdoptParams)
+    assert hints["pet"] == zoo.types.PetParam and hints["pack"] == zoo.types.PackParam
+    # The document's own schema LeashParam keeps its name: Leash's request type is LeashRequestParam.
+    assert hints["leash"] == zoo.types.LeashRequestParam and "leash" in zoo.types.LeashParam.model_fields
+    assert typing.get_args(zoo.types.PetParam) == (zoo.types.CatParam, zoo.types.DogParam)  # no discriminator
+
+
+GOOD_SNIPPET = '''
+from zoo import Zoo
+from zoo.types import PackParam, PetParam
+
+client = Zoo(api_key="k")
+pet: PetParam = {"petType": "dog", "bark": "woof"}
+pack: PackParam = [pet, {"petType": "cat", "name": "Kit"}]
+client.pets.adopt(
+    pet={"petType": "cat", "name": "Tom"},
+    others=[{"petType": "dog"}],
+    by_name={"c": {"kind": "round", "radius": 1.5}},
+    pack=pack,
+    toy={"size": 3},
+    leash={"length": 2.5},
+)
+client.pets.adopt(pet=pet, toy="ball")
+client.trees.evaluate(expr={"op": "sum", "terms": [{"op": "num", "value": 1}, {"op": "sum", "terms": []}]})
+'''
+
+
+ADOPT = 'from zoo import Zoo\n\nZoo(api_key="k").pets.adopt({})\n'
+CAT = 'pet={"petType": "cat", "name": "Tom"}, '
+
+
+@pytest.mark.parametrize("snippet, error", [
+    (GOOD_SNIPPET, None),  # a wrong key, a wrong tag in a list, a missing key in a map, an unknown key in an alias:
+    (ADOPT.format('pet={"petType": "cat", "nam": "Tom"}'), 'expected "CatParam | DogParam"  [arg-type]'),
+    (ADOPT.format(CAT + 'others=[{"petType": "bird"}]'), '"Literal[\'bird\']", TypedDict item "petType"'),
+    (ADOPT.format(CAT + 'by_name={"c": {"kind": "round"}}'), 'expected "str": "CircleParam | SquareParam"'),
+    (ADOPT.format(CAT + 'pack=[{"petType": "dog", "lives": 1}]'), 'expected "CatParam | DogParam"  [list-item]'),
+])
+def test_request_union_aliases_type_check(zoo: Any, tmp_path: Path, snippet: str, error: str | None) -> None:
+    """mypy --strict takes plain dicts for union aliases, lists and maps of them, and rejects a wrong key."""
+    sdk = Path(zoo.__file__).parent.parent
+    (tmp_path / "snippet.py").write_text(snippet)
+    bin_dir = Path(sys.executable).parent
+    command = [str(bin_dir / "mypy"), "--strict", "--cache-dir", str(sdk.parent / ".mypy_cache"), "snippet.py"]
+    result = subprocess.run(command, cwd=tmp_path, env={"MYPYPATH": str(sdk), "PATH": str(bin_dir)},
+                            capture_output=True, text=True, timeout=300, check=False)
+    if error is None:
+        assert result.returncode == 0, result.stdout
+    else:
+        assert result.returncode == 1 and error in result.stdout, result.stdout

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from warnings import warn
 
 from .._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import Headers, Omit, Query, Timeout, omit
 from .._utils import path_param as _path_param
+from ..types.leash_request_param import LeashRequestParam
+from ..types.pack_param import PackParam
+from ..types.pet_adopt_response import PetAdoptResponse
 from ..types.pet_events_response import PetEventsResponse
 from ..types.pet_feed_response import PetFeedResponse
 from ..types.pet_get_response import PetGetResponse
 from ..types.pet_list_shapes_response import PetListShapesResponse
 from ..types.pet_old_get_response import PetOldGetResponse
+from ..types.pet_param import PetParam
+from ..types.shape_param import ShapeParam
+from ..types.toy_param import ToyParam
 
 __all__ = [
     "AsyncPetsResource",
@@ -28,6 +35,32 @@ class PetsResource(SyncAPIResource):
     def with_raw_response(self) -> PetsResourceWithRawResponse:
         """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
         return PetsResourceWithRawResponse(self)
+
+    def adopt(
+        self,
+        *,
+        pet: PetParam,
+        others: Iterable[PetParam] | Omit = omit,
+        by_name: dict[str, ShapeParam] | Omit = omit,
+        pack: PackParam | Omit = omit,
+        toy: ToyParam | Omit = omit,
+        leash: LeashRequestParam | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> PetAdoptResponse:
+        """A request body whose fields are a union alias, a list and a map of one, and aliases of them."""
+        return self._client.request(
+            PetAdoptResponse,
+            "POST",
+            "/adoptions",
+            body={"pet": pet, "others": others, "by_name": by_name, "pack": pack, "toy": toy, "leash": leash},
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
     def get(
         self,
@@ -126,6 +159,7 @@ class PetsResourceWithRawResponse:
 
     def __init__(self, resource: PetsResource) -> None:
         self._resource = resource
+        self.adopt = to_raw_response_wrapper(resource.adopt)
         self.get = to_raw_response_wrapper(resource.get)
         self.list_shapes = to_raw_response_wrapper(resource.list_shapes)
         self.events = to_raw_response_wrapper(resource.events)
@@ -139,6 +173,32 @@ class AsyncPetsResource(AsyncAPIResource):
     def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
         """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
         return AsyncPetsResourceWithRawResponse(self)
+
+    async def adopt(
+        self,
+        *,
+        pet: PetParam,
+        others: Iterable[PetParam] | Omit = omit,
+        by_name: dict[str, ShapeParam] | Omit = omit,
+        pack: PackParam | Omit = omit,
+        toy: ToyParam | Omit = omit,
+        leash: LeashRequestParam | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> PetAdoptResponse:
+        """A request body whose fields are a union alias, a list and a map of one, and aliases of them."""
+        return await self._client.request(
+            PetAdoptResponse,
+            "POST",
+            "/adoptions",
+            body={"pet": pet, "others": others, "by_name": by_name, "pack": pack, "toy": toy, "leash": leash},
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
     async def get(
         self,
@@ -237,6 +297,7 @@ class AsyncPetsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncPetsResource) -> None:
         self._resource = resource
+        self.adopt = async_to_raw_response_wrapper(resource.adopt)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.list_shapes = async_to_raw_response_wrapper(resource.list_shapes)
         self.events = async_to_raw_response_wrapper(resource.events)

@@ -7,7 +7,7 @@ from functools import cached_property
 from .._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import Headers, Omit, Query, Timeout, omit
 from .._utils import path_param as _path_param
-from ..types.expr import Expr
+from ..types.expr_param import ExprParam
 from ..types.tree_evaluate_response import TreeEvaluateResponse
 from ..types.tree_folder_response import TreeFolderResponse
 from ..types.tree_get_response import TreeGetResponse
@@ -66,7 +66,7 @@ class TreesResource(SyncAPIResource):
     def evaluate(
         self,
         *,
-        expr: Expr,
+        expr: ExprParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
@@ -139,7 +139,7 @@ class AsyncTreesResource(AsyncAPIResource):
     async def evaluate(
         self,
         *,
-        expr: Expr,
+        expr: ExprParam,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,

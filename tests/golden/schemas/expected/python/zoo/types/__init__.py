@@ -15,17 +15,29 @@ if TYPE_CHECKING:
     from .account_replace_params import AccountReplaceParams
     from .account_replace_response import AccountReplaceResponse
     from .cat import Cat
+    from .cat_param import CatParam
     from .circle import Circle
+    from .circle_param import CircleParam
     from .created import Created
     from .deleted import Deleted
     from .dog import Dog
+    from .dog_param import DogParam
     from .envelope import Envelope
     from .event import Event
     from .expr import Expr, Sum
+    from .expr_param import ExprParam, SumParam
     from .folder import File, Folder
+    from .leash import Leash
+    from .leash_param import LeashParam
+    from .leash_request_param import LeashRequestParam
     from .legacy import Legacy
     from .num import Num
+    from .num_param import NumParam
+    from .pack import Pack
+    from .pack_param import PackParam
     from .pet import Pet
+    from .pet_adopt_params import PetAdoptParams
+    from .pet_adopt_response import PetAdoptResponse
     from .pet_events_params import PetEventsParams
     from .pet_events_response import PetEventsResponse
     from .pet_feed_params import PetFeedParams
@@ -41,9 +53,14 @@ if TYPE_CHECKING:
     from .pet_list_shapes_response import PetListShapesResponse
     from .pet_old_get_params import PetOldGetParams
     from .pet_old_get_response import PetOldGetResponse
+    from .pet_param import PetParam
     from .shape import Shape
+    from .shape_param import ShapeParam
     from .square import Square
+    from .square_param import SquareParam
     from .stop import Stop
+    from .toy import Toy, ToyBall
+    from .toy_param import ToyBallParam, ToyParam
     from .tree_evaluate_params import TreeEvaluateParams
     from .tree_evaluate_response import TreeEvaluateResponse
     from .tree_folder_params import TreeFolderParams
@@ -60,18 +77,30 @@ __all__ = [
     "AccountReplaceParams",
     "AccountReplaceResponse",
     "Cat",
+    "CatParam",
     "Circle",
+    "CircleParam",
     "Created",
     "Deleted",
     "Dog",
+    "DogParam",
     "Envelope",
     "Event",
     "Expr",
+    "ExprParam",
     "File",
     "Folder",
+    "Leash",
+    "LeashParam",
+    "LeashRequestParam",
     "Legacy",
     "Num",
+    "NumParam",
+    "Pack",
+    "PackParam",
     "Pet",
+    "PetAdoptParams",
+    "PetAdoptResponse",
     "PetEventsParams",
     "PetEventsResponse",
     "PetFeedParams",
@@ -85,10 +114,18 @@ __all__ = [
     "PetListShapesResponse",
     "PetOldGetParams",
     "PetOldGetResponse",
+    "PetParam",
     "Shape",
+    "ShapeParam",
     "Square",
+    "SquareParam",
     "Stop",
     "Sum",
+    "SumParam",
+    "Toy",
+    "ToyBall",
+    "ToyBallParam",
+    "ToyParam",
     "TreeEvaluateParams",
     "TreeEvaluateResponse",
     "TreeFolderParams",
@@ -107,18 +144,30 @@ AccountParam .account_param
 AccountReplaceParams .account_replace_params
 AccountReplaceResponse .account_replace_response
 Cat .cat
+CatParam .cat_param
 Circle .circle
+CircleParam .circle_param
 Created .created
 Deleted .deleted
 Dog .dog
+DogParam .dog_param
 Envelope .envelope
 Event .event
 Expr .expr
+ExprParam .expr_param
 File .folder
 Folder .folder
+Leash .leash
+LeashParam .leash_param
+LeashRequestParam .leash_request_param
 Legacy .legacy
 Num .num
+NumParam .num_param
+Pack .pack
+PackParam .pack_param
 Pet .pet
+PetAdoptParams .pet_adopt_params
+PetAdoptResponse .pet_adopt_response
 PetEventsParams .pet_events_params
 PetEventsResponse .pet_events_response
 PetFeedParams .pet_feed_params
@@ -132,10 +181,18 @@ PetListShapesParams .pet_list_shapes_params
 PetListShapesResponse .pet_list_shapes_response
 PetOldGetParams .pet_old_get_params
 PetOldGetResponse .pet_old_get_response
+PetParam .pet_param
 Shape .shape
+ShapeParam .shape_param
 Square .square
+SquareParam .square_param
 Stop .stop
 Sum .expr
+SumParam .expr_param
+Toy .toy
+ToyBall .toy
+ToyBallParam .toy_param
+ToyParam .toy_param
 TreeEvaluateParams .tree_evaluate_params
 TreeEvaluateResponse .tree_evaluate_response
 TreeFolderParams .tree_folder_params

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing_extensions import Required, TypedDict
 
-from .expr import Expr
+from .expr_param import ExprParam
 
 __all__ = ["TreeEvaluateParams"]
 
 
 class TreeEvaluateParams(TypedDict, total=False):
 
-    expr: Required[Expr]
+    expr: Required[ExprParam]
