@@ -64,8 +64,6 @@ KNOWN_MOCK_LIMITATIONS: dict[str, str] = {
     "30-parameters-style::multipart_form_data_encoding.form_data_*_delimited_non_exploded": "Prism 5.14.2 throws "
     "'Space/pipe/comma.. delimited style is only applicable to array parameter' (the document's `encoding` puts the "
     "style on a primitive and an object too) on any request, even `curl -F 'array=a b'`",
-    "30-request-examples::multiple_examples.*_request_body_primitive_example": "the document's response examples "
-    "are JSON strings (stringified JSON) where its schema wants an object or an array: Prism serves them as they are",
     "30-schema-circular::circular.put_circular": "the operation's required `Authorization` header parameter is one "
     "OpenAPI says SHALL be ignored (the SDK sets that header; the document declares no security scheme), but Prism "
     "validates it and answers the document's 400",
