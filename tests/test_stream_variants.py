@@ -101,12 +101,24 @@ def test_json_or_event_stream_gives_two_methods(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def chatter(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def chatter_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("chatter")
     _, spec = _import(tmp)
     generate(spec, tmp / "out")
-    sys.path.insert(0, str(tmp / "out" / "python"))
+    return tmp / "out"
+
+
+@pytest.fixture(scope="module")
+def chatter(chatter_out: Path) -> Any:
+    sys.path.insert(0, str(chatter_out / "python"))
     return importlib.import_module("chatter")
+
+
+def test_the_docs_say_what_the_body_always_carries(chatter_out: Path) -> None:
+    docs = (chatter_out / "docs" / "python" / "chat.md").read_text()
+    stream = docs[docs.index('<a id="create_chat_stream">'):docs.index('<a id="complete">')]
+    assert "- `prompt: str`\n\nThe body always carries `stream: true` (not a parameter).\n\n### Returns" in stream
+    assert "always carries" not in docs[:docs.index('<a id="create_chat_stream">')]
 
 
 @pytest.fixture
