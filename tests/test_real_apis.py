@@ -332,6 +332,23 @@ def test_framing_response_headers_are_left_out_of_the_served_document(tmp_path: 
     assert served_document(source, tmp_path / "work") == source  # nothing to leave out: the original
 
 
+def test_an_event_stream_of_objects_is_served_as_one_sampled_event(tmp_path: Path) -> None:
+    """Prism cannot serve an object schema as `text/event-stream` (a 500): the copy serves one event as text."""
+    chunk = {"type": "object", "required": ["delta"], "properties": {"delta": {"type": "string"}}}
+    chat = {"responses": {"200": {"description": "OK", "content": {
+        "application/json": {"schema": {"type": "object"}},
+        "text/event-stream": {"schema": {"$ref": "#/components/schemas/Chunk"}}}}}}
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/chat": {"post": chat}},
+                "components": {"schemas": {"Chunk": chunk}}}
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(document))
+    content = json.loads(served_document(source, tmp_path / "work").read_text())[
+        "paths"]["/chat"]["post"]["responses"]["200"]["content"]
+    assert content["application/json"] == {"schema": {"type": "object"}}
+    assert content["text/event-stream"] == {"schema": {"type": "string"},
+                                            "example": 'data: {"delta": "string"}\n\ndata: [DONE]\n\n'}
+
+
 def test_an_operation_without_success_response_passes_with_its_typed_status_error() -> None:
     class APIStatusError(Exception):  # named as the generated SDK's
         def __init__(self, status_code: int) -> None:
