@@ -908,6 +908,9 @@ def return_type(function: Any) -> Any:
     return annotation
 
 
+NO_EVENT = "the stream ended without an event, but the document declares a success body"
+
+
 def check(value: Any, declared: Any, body: bool) -> str:
     """'' when `value` is what `declared` says (pages and streams: each item), else why not."""
     if value is None:
@@ -921,7 +924,7 @@ def check(value: Any, declared: Any, body: bool) -> str:
         with value:
             for count, event in enumerate(value):
                 problems.append(matches(event, item, f"event {count}"))
-        return next((p for p in problems if p), "")
+        return next((p for p in problems if p), "") or (NO_EVENT if body and not problems else "")
     if isinstance(origin, type) and _is_page(origin) and isinstance(value, origin):
         (item,) = typing.get_args(declared) or (Any,)
         return next((p for i, x in enumerate(_page_items(value)) if (p := matches(x, item, f"item {i}"))), "")
@@ -943,7 +946,7 @@ async def check_async(value: Any, declared: Any, body: bool) -> str:
             async for event in value:
                 problems.append(matches(event, item, f"event {count}"))
                 count += 1
-        return next((p for p in problems if p), "")
+        return next((p for p in problems if p), "") or (NO_EVENT if body and not problems else "")
     if value is not None and _is_binary(value) and inspect.iscoroutinefunction(value.read):
         content = await value.read()
         return "" if isinstance(content, bytes) else f"read() gave {type(content).__name__}, not bytes"

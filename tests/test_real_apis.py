@@ -262,6 +262,7 @@ def test_a_stream_is_entered_iterated_and_each_event_checked() -> None:
     good = _Stream[_Pet]([_Pet(name="a"), _Pet(name="b")])
     assert check(good, _Stream[_Pet], body=True) == "" and good.closed
     assert "event 1" in check(_Stream[_Pet]([_Pet(name="a"), "oops"]), _Stream[_Pet], body=True)
+    assert "without an event" in check(_Stream[_Pet]([]), _Stream[_Pet], body=True)  # an empty stream proves nothing
 
 
 def test_limitations_name_documents_methods_wildcards_and_single_calls() -> None:
