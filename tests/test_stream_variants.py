@@ -97,6 +97,18 @@ def test_json_or_event_stream_gives_two_methods(tmp_path: Path) -> None:
     assert "body_values" not in audio["taken_stream_2"] and audio["taken_stream"]["http"] == "POST /taken/stream"
 
 
+def test_an_override_of_the_operation_renames_both_methods(tmp_path: Path) -> None:
+    """The overrides file's entry for an operationId applies to the JSON method; the stream method follows it."""
+    source = tmp_path / "chatter.json"
+    source.write_text(json.dumps(DOCUMENT))
+    config = tmp_path / "overrides.yaml"
+    config.write_text("methods:\n  createChat:\n    name: talk\n    resource: talks\n")
+    result = import_openapi(source, config)
+    talks = result.spec["resources"]["talks"]["methods"]
+    assert list(talks) == ["talk", "talk_stream"] and talks["talk_stream"]["body_values"] == {"stream": True}
+    assert "create_chat" not in result.spec["resources"]["chat"]["methods"]
+
+
 # --- the generated SDK against a real server ---------------------------------------------------------------------
 
 
