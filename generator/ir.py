@@ -225,6 +225,25 @@ class Method:
     # The body's media type (spec keys `request_format`, `content_type`): json | form | multipart | binary | text.
     request_format: str = "json"
     content_type: str = ""
+    # Spec key `body_values`: body fields sent with these fixed values on every call (wire name, JSON value).
+    body_values: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def field_body(self) -> bool:
+        """Whether the body is made of fields: body parameters, fixed `body_values`, or both."""
+        return bool(self.located("body") or (self.body_values and self.root_body is None))
+
+    @property
+    def values_code(self) -> Code:
+        """The dict of the fixed `body_values` alone: merged over a root body (as `extra_body` is)."""
+        return Code("{" + ", ".join(f"{py_str(wire)}: {py_value(value)}" for wire, value in self.body_values) + "}")
+
+    @property
+    def fields_code(self) -> Code:
+        """The dict of the body's fields: each body parameter, then each fixed value."""
+        entries = [f"{py_str(p.wire_name)}: {p.name}" for p in self.located("body")]
+        entries += [f"{py_str(wire)}: {py_value(value)}" for wire, value in self.body_values]
+        return Code("{" + ", ".join(entries) + "}")
 
     @property
     def body_code(self) -> Code:
@@ -236,7 +255,7 @@ class Method:
         if self.request_format == "text" and root is not None:
             media = f", {py_str(self.content_type)}" if self.content_type else ""
             return Code(f"_text_body({root.name}{media})")
-        fields = "{" + ", ".join(f"{py_str(p.wire_name)}: {p.name}" for p in self.located("body")) + "}"
+        fields = self.fields_code
         styled = [p for p in self.located("body") if p.style]
         args = [fields, "extra_body"]
         if self.request_format == "multipart":
@@ -1107,9 +1126,9 @@ class _Builder:
                 imports.add(("_utils", "path_param as _path_param"))
             if any(p.comma_separated for p in method.params):
                 imports.add(("_utils", "comma_separated as _comma_separated"))
-            if method.located("body"):
+            if method.field_body:
                 imports.add(("collections.abc", "Mapping"))
-            if method.request_format != "json" and (method.located("body") or method.root_body):
+            if method.request_format != "json" and (method.field_body or method.root_body):
                 function = {"form": "form_body", "multipart": "multipart_body", "binary": "binary_body",
                             "text": "text_body"}[method.request_format]
                 imports.add(("_files", f"{function} as _{function}"))
@@ -1174,6 +1193,7 @@ class _Builder:
             pagination=self._pagination(spec, data) if data else None,
             request_format=request_format,
             content_type=spec.get("content_type", ""),
+            body_values=tuple((spec.get("body_values") or {}).items()),
             security=_security(spec["security"]) if "security" in spec else None,
             base_url=spec.get("base_url", ""),
             response_format=response_format,

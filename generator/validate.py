@@ -717,6 +717,8 @@ class _Semantics:
             self._claim(taken, python_names[name], param_path, f"parameter '{name}'")
             self._check_param(param_path, name, param, placeholders, verb, len(roots))
         self._check_request_format(path, method, params)
+        if "body_values" in method:
+            self._check_body_values(path, method, params, verb)
         if "pagination" in method:
             self._check_pagination(path, method, params)
         if "response_format" in method and "response" in method:
@@ -767,6 +769,28 @@ class _Semantics:
                     self.error(path + ("params", name, key), "bad-style",
                                f"'{key}' and 'array_format' cannot be combined; 'style: form, explode: false' is "
                                f"'array_format: comma'")
+
+    def _check_body_values(self, path: JsonPath, method: dict[str, Any], params: dict[str, Any], verb: str) -> None:
+        """Fixed body fields join the body's other fields: a body of fields (json, form, multipart), on a method that
+        can carry a body, with names no body parameter has."""
+        values_path = path + ("body_values",)
+        request_format = method.get("request_format", "json")
+        roots = [(n, p) for n, p in params.items() if p.get("in") == "body" and p.get("root")]
+        target = self._target(roots[0][1]["schema"]) if roots and isinstance(roots[0][1].get("schema"), dict) else {}
+        if verb == "GET":
+            self.error(values_path, "bad-body-values", "GET requests cannot carry a body, nor 'body_values'")
+        elif request_format in ("binary", "text"):
+            self.error(values_path, "bad-body-values", f"'body_values' are fields of an object body (json, form or "
+                       f"multipart); a '{request_format}' body is one value")
+        elif target is not None and target and not (target.get("type") == "object" or
+                                                     set(target) & {"properties", "allOf", "additionalProperties"}):
+            self.error(values_path, "bad-body-values", f"'body_values' are fields of an object body; the 'root' body "
+                       f"parameter '{roots[0][0]}' is not an object")
+        for name in method["body_values"]:
+            param = params.get(name)
+            if param is not None and param.get("in") == "body":
+                self.error(values_path + (name,), "bad-body-values",
+                           f"'{name}' is both a body parameter and a fixed body value; keep one", key=True)
 
     def _check_pagination(self, path: JsonPath, method: dict[str, Any], params: dict[str, Any]) -> None:
         """A paginated method sends the page token as a declared query parameter and returns a list."""

@@ -268,18 +268,33 @@ def served_document(document: Path, work: Path) -> Path:
     """The document the mock serves: the original, unless it declares response headers that frame the HTTP message
     itself (`Transfer-Encoding`, `Content-Length`, `Connection`; OpenAI's createSpeech declares `Transfer-Encoding:
     {type: string}`). Prism sends such a header with its schema's example as the value (`Transfer-Encoding:
-    string`), which makes the response unreadable HTTP for any client; then a copy without those declarations."""
+    string`), which makes the response unreadable HTTP for any client; then a copy without those declarations.
+    Also a `text/event-stream` response whose events have an object schema (OpenAI's streaming operations): Prism
+    answers it with a 500 ("Cannot serialise complex objects as text"), so the copy declares it as a string whose
+    example is one event built from the schema (`sample`), then `data: [DONE]`."""
     text = document.read_text(encoding="utf-8")
-    if not any(name in text.lower() for name in FRAMING_HEADERS) or re.search(r"\$ref[\"']?\s*:\s*[\"']?[^#\"'\s]", text):
+    if not any(name in text.lower() for name in FRAMING_HEADERS + (EVENT_STREAM,)) or \
+            re.search(r"\$ref[\"']?\s*:\s*[\"']?[^#\"'\s]", text):
         return document  # (a document with references to other files is served as it is: a copy would break them)
     data = _load_document(document)
     removed = 0
     for response in _all_responses(data):
-        headers = response.get("headers")
+        response = _resolve(data, response)
+        headers = response.get("headers") if isinstance(response, dict) else None
         if isinstance(headers, dict):
             for name in [n for n in headers if str(n).lower() in FRAMING_HEADERS]:
                 del headers[name]
                 removed += 1
+        content = response.get("content") if isinstance(response, dict) else None
+        for media_type, media in (content or {}).items() if isinstance(content, dict) else ():
+            if str(media_type).split(";")[0].strip().lower() != EVENT_STREAM or not isinstance(media, dict):
+                continue
+            schema = _resolve(data, media.get("schema"))
+            if not isinstance(schema, dict) or schema.get("type") == "string":
+                continue
+            event = json.dumps(sample(data, schema), default=str)
+            content[media_type] = {"schema": {"type": "string"}, "example": f"data: {event}\n\ndata: [DONE]\n\n"}
+            removed += 1
     if not removed:
         return document
     work.mkdir(parents=True, exist_ok=True)
@@ -287,6 +302,9 @@ def served_document(document: Path, work: Path) -> Path:
     # YAML timestamps (`2024-01-01`) are text to Prism's YAML 1.2 parser: text in the copy too.
     copy.write_text(json.dumps(data, default=lambda value: value.isoformat() if hasattr(value, "isoformat") else str(value)))
     return copy
+
+
+EVENT_STREAM = "text/event-stream"
 
 
 def _all_responses(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -911,6 +929,9 @@ def return_type(function: Any) -> Any:
     return annotation
 
 
+NO_EVENT = "the stream ended without an event, but the document declares a success body"
+
+
 def check(value: Any, declared: Any, body: bool) -> str:
     """'' when `value` is what `declared` says (pages and streams: each item), else why not."""
     if value is None:
@@ -924,7 +945,7 @@ def check(value: Any, declared: Any, body: bool) -> str:
         with value:
             for count, event in enumerate(value):
                 problems.append(matches(event, item, f"event {count}"))
-        return next((p for p in problems if p), "")
+        return next((p for p in problems if p), "") or (NO_EVENT if body and not problems else "")
     if isinstance(origin, type) and _is_page(origin) and isinstance(value, origin):
         (item,) = typing.get_args(declared) or (Any,)
         return next((p for i, x in enumerate(_page_items(value)) if (p := matches(x, item, f"item {i}"))), "")
@@ -946,7 +967,7 @@ async def check_async(value: Any, declared: Any, body: bool) -> str:
             async for event in value:
                 problems.append(matches(event, item, f"event {count}"))
                 count += 1
-        return next((p for p in problems if p), "")
+        return next((p for p in problems if p), "") or (NO_EVENT if body and not problems else "")
     if value is not None and _is_binary(value) and inspect.iscoroutinefunction(value.read):
         content = await value.read()
         return "" if isinstance(content, bytes) else f"read() gave {type(content).__name__}, not bytes"

@@ -435,7 +435,7 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
 def test_responses_without_an_envelope_and_their_media_types(tmp_path: Path) -> None:
     """No envelope: each method returns its success response's schema. JSON wins over other media types; without
     it, text/event-stream is an event stream (typed by its schema), text/* text, anything else binary. None of it
-    is a warning."""
+    is a warning; an operation that offers JSON and an event stream gets a second method for the stream."""
     note = {"$ref": "#/components/schemas/Note"}
 
     def ok(*media: tuple[str, Any]) -> dict[str, Any]:
@@ -487,6 +487,7 @@ def test_responses_without_an_envelope_and_their_media_types(tmp_path: Path) -> 
         "get_image": ("binary", None),
         "speak": ("binary", None),
         "chat": ("json", {"$ref": "#/schemas/Note"}),
+        "chat_stream": ("event_stream", {"$ref": "#/schemas/Chunk"}),  # JSON or events: a method for each
         "stream": ("event_stream", {"$ref": "#/schemas/Chunk"}),
         "events": ("event_stream", None),
     }

@@ -231,6 +231,7 @@ def test_a_stream_is_entered_iterated_and_each_event_checked() -> None:
     good = _Stream[_Pet]([_Pet(name="a"), _Pet(name="b")])
     assert check(good, _Stream[_Pet], body=True) == "" and good.closed
     assert "event 1" in check(_Stream[_Pet]([_Pet(name="a"), "oops"]), _Stream[_Pet], body=True)
+    assert "without an event" in check(_Stream[_Pet]([]), _Stream[_Pet], body=True)  # an empty stream proves nothing
 
 
 def test_limitations_name_documents_methods_wildcards_and_single_calls() -> None:
@@ -299,6 +300,23 @@ def test_framing_response_headers_are_left_out_of_the_served_document(tmp_path: 
     del speech["responses"]["200"]["headers"]["Transfer-Encoding"]
     source.write_text(json.dumps(document))
     assert served_document(source, tmp_path / "work") == source  # nothing to leave out: the original
+
+
+def test_an_event_stream_of_objects_is_served_as_one_sampled_event(tmp_path: Path) -> None:
+    """Prism cannot serve an object schema as `text/event-stream` (a 500): the copy serves one event as text."""
+    chunk = {"type": "object", "required": ["delta"], "properties": {"delta": {"type": "string"}}}
+    chat = {"responses": {"200": {"description": "OK", "content": {
+        "application/json": {"schema": {"type": "object"}},
+        "text/event-stream": {"schema": {"$ref": "#/components/schemas/Chunk"}}}}}}
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/chat": {"post": chat}},
+                "components": {"schemas": {"Chunk": chunk}}}
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(document))
+    content = json.loads(served_document(source, tmp_path / "work").read_text())[
+        "paths"]["/chat"]["post"]["responses"]["200"]["content"]
+    assert content["application/json"] == {"schema": {"type": "object"}}
+    assert content["text/event-stream"] == {"schema": {"type": "string"},
+                                            "example": 'data: {"delta": "string"}\n\ndata: [DONE]\n\n'}
 
 
 def test_an_operation_without_success_response_passes_with_its_typed_status_error() -> None:

@@ -26,6 +26,8 @@ What maps to what:
   None). JSON (`application/json`, `*+json`) wins over other media types; without it, the first success media
   type gives `response_format`: `text/event-stream` -> `event_stream` (its schema, if any, types each event),
   `text/*` -> `text`, anything else (`application/octet-stream`, `image/*`, `application/pdf`...) -> `binary`.
+  JSON beside `text/event-stream` -> the JSON method and `{name}_stream` (`event_stream`), which sends a boolean
+  body field `stream` as the fixed `body_values: {stream: true}` instead of taking it as a parameter.
 - Operations -> methods: `/v1/...` -> resource `v1`, the first tag -> a resource under it (`Instrument Data` ->
   `instrument_data`), `operationId` -> the method name; path- and operation-level parameters (path, query, header,
   cookie) -> `params` (a query array of `style: form, explode: false` -> `array_format: comma`, other query styles

@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import naming
 from ..load import JsonPath
-from .documents import DOC_ONLY, VERBS, _list, pointer
+from .documents import COMPONENT_SCHEMAS, DOC_ONLY, VERBS, _list, _schema_name, pointer
 from .envelope import Envelope
 from .schemas import SCALAR_TYPES
 from .security import Security
@@ -26,6 +26,7 @@ class Operations(Envelope, Security):
     def _resources(self) -> tuple[dict[str, Any], int]:
         tree: dict[str, Any] = {}
         count = 0
+        self._streams: list[tuple[dict[str, Any], str, dict[str, Any], JsonPath]] = []
         for route, item in self._mapping(self.root.get("paths")).items():
             item, item_path = self._deref(item, ("paths", route))
             for verb, operation in self._mapping(item).items():
@@ -37,7 +38,27 @@ class Operations(Envelope, Security):
                     self.warn(where, f"{verb.upper()} operations cannot be expressed; skipped")
                 elif verb not in ("parameters", "description", "summary", "$ref", "servers"):
                     self.warn(where, f"'{verb}' cannot be expressed; dropped")
+        self._add_streams()
         return self._describe(tree), count
+
+    def _add_streams(self) -> None:
+        """Each `{name}_stream` method goes right after its JSON method, once every operation has its name, so an
+        operation never loses its name to one: a taken name gets a numeric suffix (`{name}_stream_2`)."""
+        for resource, json_name, stream, path in self._streams:
+            methods = resource["methods"]
+            taken = set(methods) | set(resource.get("resources") or {})
+            name = f"{json_name}_stream"
+            if name in taken:
+                unique = next(f"{name}_{n}" for n in range(2, 1000) if f"{name}_{n}" not in taken)
+                self.warn(path, f"method name '{name}' is taken; the event-stream method of this operation is named "
+                          f"'{unique}'", "renamed")
+                name = unique
+            ordered: dict[str, Any] = {}
+            for key, value in methods.items():
+                ordered[key] = value
+                if key == json_name:
+                    ordered[name] = stream
+            resource["methods"] = ordered
 
     def _add_method(self, tree: dict[str, Any], route: str, verb: str, operation: dict[str, Any],
                     item: dict[str, Any], path: JsonPath) -> int:
@@ -56,7 +77,78 @@ class Operations(Envelope, Security):
                       "renamed")
             name = unique
         methods[name] = self._method(route, verb, operation, item, path, override)
+        stream = self._stream_method(methods[name], operation, path)
+        if stream is not None:
+            self._streams.append((resource, name, stream, path))
         return 1
+
+    def _stream_method(self, method: dict[str, Any], operation: dict[str, Any],
+                       path: JsonPath) -> dict[str, Any] | None:
+        """A success response that offers JSON and `text/event-stream` (the server streams when asked to, as
+        OpenAI's do when the body says `"stream": true`): the JSON method stays as it is, and a second method with
+        its parameters reads the event stream. A boolean body field `stream` is then no parameter but a fixed
+        `body_values: {stream: true}`. None when the operation offers no such choice."""
+        if method.get("response_format", "json") != "json":
+            return None
+        responses = self._mapping(operation.get("responses"))
+        found: tuple[str, Any, JsonPath] | None = None
+        for code in sorted(str(c) for c in responses if str(c).startswith("2")):
+            response, response_path = self._deref(responses[code], path + ("responses", code))
+            content = self._mapping(self._mapping(response).get("content"))
+            media = next(((str(t), m) for t, m in content.items() if _response_format(str(t)) == "event_stream"), None)
+            if media is not None and self._json_media(content) is not None:
+                found = (media[0], media[1], response_path)
+                break
+        if found is None:
+            return None
+        media_type, media, response_path = found
+        stream = {key: value for key, value in method.items() if key not in ("response", "pagination", "params")}
+        params = dict(method.get("params") or {})
+        field = params.get("stream")
+        if field is not None and field.get("in") == "body" and not field.get("root") and \
+                self._boolean(field["schema"]):
+            del params["stream"]
+            stream["body_values"] = {"stream": True}
+        elif "body" in params and params["body"].get("root") and stream.get("request_format", "json") == "json" \
+                and self._boolean_property(params["body"]["schema"], "stream"):
+            stream["body_values"] = {"stream": True}
+        if params:
+            stream["params"] = params
+        stream["response_format"] = "event_stream"
+        schema = self._mapping(media).get("schema")
+        if schema:
+            stream["response"] = self.schema(schema, response_path + ("content", media_type, "schema"))
+        return stream
+
+    def _boolean(self, schema: dict[str, Any]) -> bool:
+        """Whether a schema (ours) is a boolean, maybe nullable (`anyOf: [boolean, null]`)."""
+        resolved = self._referenced(schema)
+        kinds = resolved.get("type")
+        if kinds == "boolean" or (isinstance(kinds, list) and "boolean" in kinds):
+            return True
+        members = _list(resolved.get("anyOf") or resolved.get("oneOf"))
+        return bool(members) and any(self._boolean(m) for m in members if isinstance(m, dict)) and all(
+            self._boolean(m) or self._referenced(m).get("type") == "null" for m in members if isinstance(m, dict))
+
+    def _boolean_property(self, schema: dict[str, Any], name: str, depth: int = 0) -> bool:
+        """Whether an object schema (ours, or the document's it refers to) has a boolean property `name`, itself or
+        through the members of its `allOf`."""
+        if depth > 16:
+            return False
+        resolved = self._referenced(schema) if "$ref" in schema else schema
+        prop = self._mapping(resolved.get("properties")).get(name)
+        if isinstance(prop, dict):
+            return self._boolean(self._source_ref(prop))
+        return any(self._boolean_property(self._source_ref(member), name, depth + 1)
+                   for member in _list(resolved.get("allOf")) if isinstance(member, dict))
+
+    def _source_ref(self, node: dict[str, Any]) -> dict[str, Any]:
+        """A schema of the document (whose `$ref`s are the document's) as one of ours, for `_referenced`."""
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(COMPONENT_SCHEMAS):
+            name = _schema_name(ref) or ""
+            return {"$ref": "#/schemas/" + self.names[name]} if name in self.names else {}
+        return node
 
     def _method_override(self, key: str) -> dict[str, Any]:
         methods = self._mapping(self.config.get("methods"))
