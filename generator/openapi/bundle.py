@@ -30,7 +30,7 @@ DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
 Warn = Callable[[Document, JsonPath, str, str], None]
 
 
-def _unpointer(fragment: str) -> JsonPath | None:
+def pointer_parts(fragment: str) -> tuple[str, ...] | None:
     """'/components/schemas/A~1B' -> ('components', 'schemas', 'A/B'); '' -> (); None when not a JSON pointer."""
     if fragment == "":
         return ()
@@ -85,7 +85,7 @@ class Bundler:
             chain = [name]
             while isinstance(schemas.get(chain[-1]), dict) and str(schemas[chain[-1]].get("$ref", "")).startswith(
                     "#/components/schemas/") and len(chain) < 100:
-                following = _unpointer(schemas[chain[-1]]["$ref"][1:])
+                following = pointer_parts(schemas[chain[-1]]["$ref"][1:])
                 chain.append(str(following[-1]) if following else "")
                 if chain[-1] in chain[:-1] or chain[-1] in reported:
                     break
@@ -137,7 +137,7 @@ class Bundler:
         except (OSError, ValueError) as error:  # a NUL in the name, a loop of symbolic links
             self._fail(node, doc, source, f"cannot resolve '{ref}': {error}")
             return
-        pointer = _unpointer(fragment)
+        pointer: JsonPath | None = pointer_parts(fragment)
         if pointer is None:
             self._fail(node, doc, source, f"cannot resolve '{ref}': '#{fragment}' is not a JSON pointer")
             return

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from ..diagnostics import Diagnostic, SpecError, did_you_mean
 from ..load import Document, JsonPath, load, load_json
-from .bundle import Bundler
+from .bundle import Bundler, pointer_parts
 
 T = TypeVar("T")
 COMPONENT_SCHEMAS = "#/components/schemas/"
@@ -71,7 +71,8 @@ def pointer(path: JsonPath) -> str:
 
 
 def _unpointer(ref: str) -> list[str]:
-    return [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")] if ref.startswith("#/") else []
+    """'#/a/b~1c' -> ['a', 'b/c']; [] for a reference into another file."""
+    return list(pointer_parts(ref[1:]) or ()) if ref.startswith("#/") else []
 
 
 def _schema_name(ref: str) -> str | None:
