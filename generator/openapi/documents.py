@@ -207,3 +207,20 @@ class Context:
                         else [str(t) for _, _, op in self._operations() for t in _list(op.get("tags"))]
                     self.config_warn((section, key), f"{section[:-1]} '{key}' matches nothing in the document"
                                      f"{did_you_mean(key, known)}")
+
+
+NO_EXAMPLE = object()  # first_example's answer when there is none (None is an example)
+
+
+def first_example(node: dict[str, Any]) -> Any:
+    if "example" in node:
+        return node["example"]
+    examples = node.get("examples")
+    if isinstance(examples, dict):
+        for example in examples.values():
+            if isinstance(example, dict) and "value" in example:
+                return example["value"]
+    schema = node.get("schema")
+    if isinstance(schema, dict) and "example" in schema:
+        return schema["example"]
+    return NO_EXAMPLE
