@@ -20,10 +20,13 @@ DOC_ONLY = frozenset({"externalDocs", "xml", "$comment", "examples", "contact", 
 ROOT_KEYS = frozenset({"openapi", "info", "servers", "paths", "components", "security", "tags", "jsonSchemaDialect"})
 # [OVERRIDES] The keys of an overrides file.
 CONFIG_KEYS = {
-    "": ("api", "envelope", "types", "resources", "methods"),
+    "": ("api", "naming", "envelope", "types", "resources", "methods"),
     "envelope": ("schema", "data"),
     "method": ("name", "resource", "params", "pagination", "summary", "description"),
 }
+
+# [NAMING] How methods and resources are named: from paths and CRUD shapes, or as the operationIds are written.
+NAMING = ("derived", "operation_id")
 
 
 def _read(path: Path) -> Document:
@@ -48,6 +51,9 @@ def _config_errors(doc: Document) -> Iterator[Diagnostic]:
     for key in ("api", "envelope", "types", "resources", "methods"):
         if key in data and not isinstance(data[key], dict):
             yield doc.error((key,), "wrong-type", f"'{key}' must be a mapping")
+    if data.get("naming", "derived") not in NAMING:
+        yield doc.error(("naming",), "wrong-type", f"'naming' is one of {', '.join(NAMING)}, not {data['naming']!r}"
+                        + did_you_mean(str(data["naming"]), NAMING))
     if isinstance(data.get("envelope"), dict):
         yield from _unknown_keys(doc, ("envelope",), data["envelope"], CONFIG_KEYS["envelope"])
     for name, method in (data.get("methods") or {}).items() if isinstance(data.get("methods"), dict) else ():
