@@ -90,10 +90,10 @@ def test_constructs_of_3_1() -> None:
     assert problem == {"$ref": "#/schemas/Problem", "nullable": True, "description": "What went wrong."}
     assert "AnimalResponse" not in spec["schemas"] and "Result" not in spec["schemas"]
     methods = spec["resources"]["v2"]["resources"]["animals"]["methods"]
-    assert list(methods) == ["get_animal", "update_animal", "create_animal"]  # operationId, snake_case
-    assert methods["update_animal"]["params"]["body"] == {
+    assert list(methods) == ["retrieve", "update", "create"]  # CRUD names from the paths' shapes
+    assert methods["update"]["params"]["body"] == {
         "in": "body", "root": True, "schema": {"$ref": "#/schemas/AnimalUpdate", "nullable": True}}
-    assert methods["create_animal"]["params"]["species"]["required"] is True  # object body -> one param per field
+    assert methods["create"]["params"]["species"]["required"] is True  # object body -> one param per field
     assert spec["api"]["base_url"] == "https://zoo.example"
     assert spec["api"]["security_schemes"] == {"Bearer": {"type": "bearer"}} and "security" not in spec["api"]
 
@@ -108,7 +108,7 @@ def test_constructs_of_3_0_with_overrides() -> None:
     assert "Kind" in spec["schemas"] and "NoteKind" not in spec["schemas"]  # types: renamed
     notes = spec["resources"]["v1"]["resources"]["notebooks"]["resources"]["notes"]
     assert notes["description"] == "The notes of a notebook."  # the tag's description follows the tag
-    assert list(notes["methods"]) == ["list", "create", "replace_tags", "delete_note"]
+    assert list(notes["methods"]) == ["list", "create", "replace_tags", "delete"]
     replace = notes["methods"]["replace_tags"]
     assert replace["http"] == "PUT /v1/notebooks/{notebook_id}/notes/{id}"  # path parameter renamed
     assert list(replace["params"]) == ["notebook_id", "id", "tags"]  # in place, order kept
@@ -149,7 +149,7 @@ def test_a_clean_document_passes_strict(tmp_path: Path) -> None:
     assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
     spec = yaml.safe_load((tmp_path / "t.yaml").read_text())
     assert "envelope" not in spec
-    assert spec["resources"]["things"]["methods"]["list_things"]["response"] == {"type": "array", "items": {}}
+    assert spec["resources"]["things"]["methods"]["list"]["response"] == {"type": "array", "items": {}}
 
 
 def test_success_responses_without_a_body(tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_success_responses_without_a_body(tmp_path: Path) -> None:
     source.write_text(json.dumps(document))
     result = import_openapi(source)
     methods = result.spec["resources"]["things"]["methods"]
-    assert "response" not in methods["delete_thing"] and methods["put_thing"]["response"] == {"type": "string"}
+    assert "response" not in methods["delete"] and methods["update"]["response"] == {"type": "string"}
     assert [(w.code, w.message.split(": ", 1)[0]) for w in result.warnings if "no body" in w.message] == [
         ("no-response", "#/paths/~1things~1{id}/put/responses/204")]
 
@@ -397,29 +397,29 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
     source.write_text(json.dumps(document))
     result = import_openapi(source)
     methods = result.spec["resources"]
-    token = methods["token"]["methods"]["token"]
+    token = methods["token"]["methods"]["create"]
     assert token["request_format"] == "form"
     assert token["params"]["grant_type"]["required"] is True  # the schema requires it, the body is optional
     assert token["params"]["filter"]["style"] == "deepObject" and token["params"]["filter"]["explode"] is True
     assert (token["params"]["ids"]["style"], token["params"]["ids"]["explode"]) == ("form", False)
     # The body is not `required`, but its schema requires grant_type: a required parameter all the same.
     assert token["params"]["grant_type"]["required"] is True and "required" not in token["params"]["filter"]
-    upload = methods["files"]["methods"]["upload"]
+    upload = methods["files"]["methods"]["create"]
     assert upload["request_format"] == "multipart"
     assert upload["params"]["file"]["schema"] == {"type": "string", "format": "binary"}
     assert upload["params"]["image"]["schema"] == {"type": "string", "format": "binary"}  # 3.1: contentMediaType
-    assert "request_format" not in methods["both"]["methods"]["both"]  # JSON wins
-    put = methods["files"]["methods"]["put_content"]
+    assert "request_format" not in methods["both"]["methods"]["create"]  # JSON wins
+    put = methods["files"]["methods"]["content"]
     assert (put["request_format"], put["content_type"], put["http"]) == ("binary", "image/png",
                                                                        "PUT /files/;id={id}/content")
     assert put["params"]["body"] == {"in": "body", "root": True, "required": True,
                                      "schema": {"type": "string", "format": "binary"}}
-    note = methods["notes"]["methods"]["put_note"]
+    note = methods["notes"]["methods"]["update"]
     assert (note["request_format"], note["http"]) == ("text", "PUT /notes/.{id}")
-    assert methods["cells"]["methods"]["cells"]["params"]["ids"]["schema"]["type"] == "array"
-    table = methods["tables"]["methods"]["put_table"]
+    assert methods["cells"]["methods"]["retrieve"]["params"]["ids"]["schema"]["type"] == "array"
+    table = methods["tables"]["methods"]["put"]
     assert (table["request_format"], table["content_type"]) == ("text", "text/csv")
-    search = methods["search"]["methods"]["search"]["params"]
+    search = methods["search"]["methods"]["retrieve"]["params"]
     assert search["session"]["in"] == "cookie" and search["X-Trace"]["in"] == "header"
     assert search["filter"]["style"] == "deepObject" and search["ids"]["style"] == "pipeDelimited"
     assert (search["words"]["style"], search["words"]["explode"]) == ("spaceDelimited", True)
@@ -475,21 +475,21 @@ def test_responses_without_an_envelope_and_their_media_types(tmp_path: Path) -> 
     result = import_openapi(source)
 
     assert result.warnings == [] and "envelope" not in result.spec
-    methods = {name: method for resource in result.spec["resources"].values()
+    methods = {f"{resource_name}.{name}": method for resource_name, resource in result.spec["resources"].items()
                for name, method in resource["methods"].items()}
     shapes = {name: (m.get("response_format", "json"), m.get("response")) for name, m in methods.items()}
     assert shapes == {
-        "list_notes": ("json", {"type": "array", "items": {"$ref": "#/schemas/Note"}}),
-        "get_note": ("json", {"$ref": "#/schemas/Note"}),
-        "delete_note": ("json", None),
-        "render_note": ("text", None),
-        "export_notes": ("binary", None),
-        "get_image": ("binary", None),
-        "speak": ("binary", None),
-        "chat": ("json", {"$ref": "#/schemas/Note"}),
-        "chat_stream": ("event_stream", {"$ref": "#/schemas/Chunk"}),  # JSON or events: a method for each
-        "stream": ("event_stream", {"$ref": "#/schemas/Chunk"}),
-        "events": ("event_stream", None),
+        "notes.list": ("json", {"type": "array", "items": {"$ref": "#/schemas/Note"}}),
+        "notes.retrieve": ("json", {"$ref": "#/schemas/Note"}),
+        "notes.delete": ("json", None),
+        "notes.render": ("text", None),
+        "export.retrieve": ("binary", None),
+        "image.retrieve": ("binary", None),
+        "speech.speak": ("binary", None),  # an operationId verb other than create
+        "chat.create": ("json", {"$ref": "#/schemas/Note"}),
+        "chat.create_stream": ("event_stream", {"$ref": "#/schemas/Chunk"}),  # JSON or events: a method for each
+        "stream.create": ("event_stream", {"$ref": "#/schemas/Chunk"}),
+        "events.list": ("event_stream", None),
     }
     out = tmp_path / "notes.yaml"
     assert write_spec(result, source, out) == []  # checked as `clientgen validate` would
@@ -518,7 +518,7 @@ def test_a_schema_a_few_responses_extend_is_not_an_envelope(tmp_path: Path) -> N
     result = import_openapi(source)
     assert "envelope" not in result.spec
     assert not [w for w in result.warnings if w.code == "no-envelope"]
-    assert result.spec["resources"]["b"]["methods"]["b"]["response"] == {"$ref": "#/schemas/Key"}
+    assert result.spec["resources"]["b"]["methods"]["retrieve"]["response"] == {"$ref": "#/schemas/Key"}
 
 
 def test_a_schema_every_response_extends_the_same_way_is_not_an_envelope(tmp_path: Path) -> None:
@@ -542,7 +542,7 @@ def test_a_schema_every_response_extends_the_same_way_is_not_an_envelope(tmp_pat
     source.write_text(json.dumps(document))
     result = import_openapi(source)
     assert "envelope" not in result.spec and "Pet" in result.spec["schemas"]
-    assert result.spec["resources"]["pets"]["methods"]["get_pet"]["response"] == {"$ref": "#/schemas/Pet"}
+    assert result.spec["resources"]["pets"]["methods"]["retrieve"]["response"] == {"$ref": "#/schemas/Pet"}
 
 
 def test_stringified_json_body_examples(tmp_path: Path) -> None:

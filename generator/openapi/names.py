@@ -33,7 +33,7 @@ VERSION = re.compile(r"^v[0-9]+([.][0-9]+)?((alpha|beta)[0-9]*)?$")
 # CRUD slots: (shape, HTTP verb) -> name; each with the operationId verbs that mean it.
 CRUD = {("collection", "get"): "list", ("collection", "post"): "create", ("item", "get"): "retrieve",
         ("item", "put"): "update", ("item", "patch"): "update", ("item", "post"): "update",
-        ("item", "delete"): "delete"}
+        ("item", "delete"): "delete", ("singleton", "get"): "retrieve", ("singleton", "post"): "create"}
 SYNONYMS = {
     "list": frozenset({"list", "get", "find", "fetch", "all", "query", "index", "browse", "read"}),
     "create": frozenset({"create", "add", "new", "post", "insert", "make", "upload"}),
@@ -91,7 +91,8 @@ class Layout:
             self.below.update(shape[:end] for end in range(len(shape)))
 
     def trail(self, route: str, tag: str | None) -> tuple[list[str], str, str]:
-        """(resource trail, shape 'collection' | 'item' | 'action', action name) of one operation's path."""
+        """(resource trail, shape, action name) of one operation's path. The shape is `item` (the path ends in a
+        parameter), `collection` (a plural word), `singleton` (another word: `/v1/clock`), or `action`."""
         shape = _shape(route)
         names = [i for i, s in enumerate(shape) if s != "{}"]
         segments = [s for s in base_route(route).split("/") if s]
@@ -102,7 +103,7 @@ class Layout:
             return trail, "item", ""
         if self._is_action(shape, segments[-1], trail):
             return trail[:-1], "action", trail[-1]
-        return trail, "collection", ""
+        return trail, "collection" if _plural(segments[-1]) else "singleton", ""
 
     def _is_action(self, shape: tuple[str, ...], segment: str, trail: list[str]) -> bool:
         if len(trail) < 2 or all(VERSION.match(part) for part in trail[:-1]) or shape in self.below:

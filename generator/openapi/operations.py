@@ -8,13 +8,14 @@ from typing import Any
 
 from .. import naming
 from ..load import JsonPath
-from .bodies import Bodies
 from . import names
+from .bodies import Bodies
 from .documents import DOC_ONLY, VERBS
 from .names import VERSION, Layout, Plan
 from .parameters import Parameters
 from .responses import Responses
 from .security import Security
+
 
 class Operations(Parameters, Bodies, Responses, Security):
     """`_resources` walks `paths` once; each operation becomes a method through `_add_method`."""
@@ -53,7 +54,7 @@ class Operations(Parameters, Bodies, Responses, Security):
     @property
     def derived_names(self) -> bool:
         """The overrides file's `naming`: `derived` (the default) or `operation_id` (names as written)."""
-        return self.config.get("naming", "derived") != "operation_id"
+        return bool(self.config.get("naming", "derived") != "operation_id")
 
     def _plan(self, route: str, verb: str, operation: dict[str, Any]) -> Plan:
         """Where an operation goes and the names it may take; `operation_id` naming takes one name, as written."""
