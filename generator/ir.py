@@ -359,6 +359,12 @@ class Method:
         return f"({', '.join(parts)}) -> {replace(self, shadowed=(), pagination=None).return_annotation(False)}"
 
     @property
+    def call_signature(self) -> str:
+        """As the API reference index lists it: (instruction_id, **params) -> PositionInstruction."""
+        parts = [p.name for p in self.positional] + (["**params"] if self.keyword else [])
+        return f"({', '.join(parts)}) -> {self.return_annotation(False)}"
+
+    @property
     def params(self) -> tuple[Param, ...]:
         return self.positional + self.keyword
 

@@ -167,12 +167,13 @@ def leftover(operation_id: str, trail: list[str]) -> list[str]:
     for part in re.split(r"[-_. ]+", operation_id):  # each run-together part on its own (`beta_Getx`)
         words = naming.words(part)
         if words and max(len(w) for w in words) >= RUN_TOGETHER:
-            kept += [w for w in _run_together("".join(words), own | FILLERS) if w not in own]
+            kept += [w for w in _run_together("".join(words), own | FILLERS) if naming.singular(w) not in own]
             continue
         index = 0
         while index < len(words):
             for size in (3, 2, 1):  # `fine`, `tuning` -> `finetuning`, one of fine_tuning's words
-                if index + size <= len(words) and "".join(words[index:index + size]) in own:
+                run = "".join(words[index:index + size])
+                if index + size <= len(words) and (run in own or naming.singular(run) in own):
                     index += size
                     break
             else:
