@@ -35,12 +35,14 @@ real-apis: $(STAMP)
 check: $(STAMP)
 	$(BIN)/clientgen check $(SPEC) -o $(OUT)
 
-## golden: rewrite generated/, tests/golden/*/expected and tests/cli_help deliberately; read `git diff` first
+## golden: rewrite generated/, tests/golden/*/expected, tests/cli_help, the importer goldens and tests/openapi/openai_api.md
+##         (the OpenAI API reference index) deliberately; read `git diff` first
 golden: $(STAMP)
 	$(BIN)/clientgen generate $(SPEC) -o $(OUT)
 	for case in tests/golden/*/; do $(BIN)/clientgen generate $${case}spec.yaml -o $${case}expected || exit 1; done
 	CLIENTGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cli_target.py -k help
 	CLIENTGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_openapi.py -k "golden and not generates"
+	CLIENTGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_openapi_surface.py -k golden
 
 ## lint: ruff + mypy on the generator, then lint-generated
 lint: $(STAMP)

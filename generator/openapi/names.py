@@ -192,6 +192,9 @@ def plan(trail: list[str], shape: str, action: str, verb: str, operation_id: str
     left_name = "_".join(left)
     joined = "".join(naming.words(operation_id))
     slot = CRUD.get((shape, verb))
+    if slot and any(word in SYNONYMS[slot] for word in left):  # beta_getResponse: beta_retrieve, as beta_create
+        index = next(i for i, word in enumerate(left) if word in SYNONYMS[slot])
+        left_name = "_".join([*left[:index], slot, *left[index + 1:]])
     if shape == "action":
         primary, exact = action, not joined or joined.startswith(action.replace("_", ""))
     elif slot and not (left and joined.startswith(left[0]) and left[0] not in SYNONYMS[slot]):
