@@ -34,7 +34,7 @@ CLIENTGEN = Path(sys.executable).parent / "clientgen"
 BIN = Path(sys.executable).parent
 UPDATE = os.environ.get("CLIENTGEN_UPDATE_GOLDEN") == "1"
 CLEAR_STREET = ROOT.parent / "shared" / "specs" / "clear-street-openapi.yml"
-GOLDEN = ["v30", "v31", "multi_file"]
+GOLDEN = ["v30", "v31", "multi_file", "naming_crud", "naming_prefix", "naming_collision", "naming_operation_id"]
 
 
 def _source(case: Path) -> Path:
