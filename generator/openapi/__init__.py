@@ -28,8 +28,11 @@ What maps to what:
   `text/*` -> `text`, anything else (`application/octet-stream`, `image/*`, `application/pdf`...) -> `binary`.
   JSON beside `text/event-stream` -> the JSON method and `{name}_stream` (`event_stream`), which sends a boolean
   body field `stream` as the fixed `body_values: {stream: true}` instead of taking it as a parameter.
-- Operations -> methods: `/v1/...` -> resource `v1`, the first tag -> a resource under it (`Instrument Data` ->
-  `instrument_data`), `operationId` -> the method name; path- and operation-level parameters (path, query, header,
+- Operations -> methods: resources from the paths' static segments (`/v1/accounts/{id}/orders` ->
+  `v1.accounts.orders`), CRUD names (`list`, `create`, `retrieve`, `update`, `delete`), actions named after their
+  segment, else the operationId without the resource's words; collisions fall back to fuller names (`names.py`,
+  spec/README.md). With `naming: operation_id`: `/v1/...` -> resource `v1`, the first tag -> a resource under it
+  (`Instrument Data` -> `instrument_data`), `operationId` -> the method name. Path- and operation-level parameters (path, query, header,
   cookie) -> `params` (a query array of `style: form, explode: false` -> `array_format: comma`, other query styles
   -> `style`/`explode`; path styles `label`/`matrix` written into the path); a JSON object request body -> one
   `in: body` parameter per property, any other body -> a `root` body parameter `body`. Of several request media
