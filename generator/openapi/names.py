@@ -156,34 +156,38 @@ def _run_together(text: str, vocabulary: frozenset[str]) -> list[str]:
 
 
 def leftover(operation_id: str, trail: list[str]) -> list[str]:
-    """The operationId's words without the resource's (and version prefixes, and joining words at its ends):
-    `getChatCompletionMessages` under chat.completions.messages -> [get]; `Getorganizationspendlimit` under
+    """The operationId's words without the resource's (and version prefixes, and the joining words that joined
+    them: `listFilesInVectorStoreBatch` under vector_stores.file_batches.files -> [list], but `AllOf` keeps its
+    `of`): `getChatCompletionMessages` under chat.completions.messages -> [get]; `Getorganizationspendlimit` under
     organization.spend_limit -> [get]."""
     words = naming.words(operation_id)
     if not words:
         return []
     own = _resource_words(trail) | {w for w in words if VERSION.match(w)}
-    kept: list[str] = []
+    marked: list[str | None] = []  # the words in order, None for each removed run of the resource's words
     for part in re.split(r"[-_. ]+", operation_id):  # each run-together part on its own (`beta_Getx`)
         words = naming.words(part)
         if words and max(len(w) for w in words) >= RUN_TOGETHER:
-            kept += [w for w in _run_together("".join(words), own | FILLERS) if naming.singular(w) not in own]
+            marked += [w if naming.singular(w) not in own else None
+                       for w in _run_together("".join(words), own | FILLERS)]
             continue
         index = 0
         while index < len(words):
             for size in (3, 2, 1):  # `fine`, `tuning` -> `finetuning`, one of fine_tuning's words
                 run = "".join(words[index:index + size])
                 if index + size <= len(words) and (run in own or naming.singular(run) in own):
+                    marked.append(None)
                     index += size
                     break
             else:
-                kept.append(words[index])
+                marked.append(words[index])
                 index += 1
-    while kept and kept[0] in FILLERS:
+    kept = [(i, w) for i, w in enumerate(marked) if w is not None]
+    while kept and kept[0][1] in FILLERS and kept[0][0] > 0 and marked[kept[0][0] - 1] is None:
         kept.pop(0)
-    while kept and kept[-1] in FILLERS:
+    while kept and kept[-1][1] in FILLERS and kept[-1][0] + 1 < len(marked) and marked[kept[-1][0] + 1] is None:
         kept.pop()
-    return kept
+    return [w for _, w in kept]
 
 
 def plan(trail: list[str], shape: str, action: str, verb: str, operation_id: str, derived: str) -> Plan:
