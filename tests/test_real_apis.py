@@ -47,40 +47,40 @@ ABSENT_ARRAY_HEADER = ("Prism 5.14.2 crashes when an optional array header is le
                        "with curl: the same request with the header gets 200")
 NO_RESPONSES = "the operation declares no responses (allowed in 3.1): Prism answers 500 NO_RESPONSE_RESPONSE_DEFINED"
 KNOWN_MOCK_LIMITATIONS: dict[str, str] = {
-    "30-circular-paths::anything.put_anything": ABSENT_ARRAY_HEADER,
-    "30-discriminators::quirks.post_potentially_undefined_form_data": "both members of the body's oneOf are the same "
+    "30-circular-paths::anything.put": ABSENT_ARRAY_HEADER,
+    "30-discriminators::potentially_undefined_form_data.create": "both members of the body's oneOf are the same "
     "schema (an allOf of BasePurchaseWebhookEvent alone), so every body matches both; Prism validates oneOf as JSON "
     "Schema (exactly one) without the discriminator: 422 for any body",
-    "30-http-status-codes::information_responses.*": "the operation's only response is a 1xx status: Prism sends it "
+    "30-http-status-codes::status.get_status_10?": "the operation's only response is a 1xx status: Prism sends it "
     "and nothing after it; a 1xx is never a final response (curl waits for one until it times out, httpx raises "
     "RemoteProtocolError)",
-    "30-parameters-style::header.*": ABSENT_ARRAY_HEADER,
-    "30-parameters-style::path.*": "Prism 5.14.2 crashes on every array path parameter (TypeError: value.split is not "
+    "30-parameters-style::anything.headers.*": ABSENT_ARRAY_HEADER,
+    "30-parameters-style::anything.path.*": "Prism 5.14.2 crashes on every array path parameter (TypeError: value.split is not "
     "a function, validator/deserializers/style/simple.js), even on the canonical /anything/path/simple/a/b,c/name,x "
     "sent with curl",
-    "30-parameters-style::query.query_*_delimited_non_exploded": "Prism 5.14.2 throws 'Space/pipe/comma.. delimited "
+    "30-parameters-style::anything.query.*_delimited": "Prism 5.14.2 throws 'Space/pipe/comma.. delimited "
     "style is only applicable to array parameter' (the document puts the style on an object parameter too) on "
     "any request, even `?array=a|b` sent with curl",
-    "30-parameters-style::multipart_form_data_encoding.form_data_*_delimited_non_exploded": "Prism 5.14.2 throws "
+    "30-parameters-style::anything.form_data.*_delimited": "Prism 5.14.2 throws "
     "'Space/pipe/comma.. delimited style is only applicable to array parameter' (the document's `encoding` puts the "
     "style on a primitive and an object too) on any request, even `curl -F 'array=a b'`",
-    "30-schema-circular::circular.put_circular": "the operation's required `Authorization` header parameter is one "
+    "30-schema-circular::circular.put": "the operation's required `Authorization` header parameter is one "
     "OpenAPI says SHALL be ignored (the SDK sets that header; the document declares no security scheme), but Prism "
     "validates it and answers the document's 400",
-    "30-schema-types::quirks.quirks_*_incompatible_all_of": "the body schema is an allOf of string and integer: no "
+    "30-schema-types::anything.quirks.polymorphism.*_incompatible_all_of": "the body schema is an allOf of string and integer: no "
     "request can be valid, Prism answers 422",
-    "30-schema-validation::anything.get_anything_jsonschema_formats": "the document's own examples do not match "
+    "30-schema-validation::anything.jsonschema_formats.list": "the document's own examples do not match "
     "their formats (duration: 'TBD', json-pointer: '#/a~1b'): Prism answers 422",
     "31-parameters-style": "every operation either declares no responses (Prism answers 500) or crashes Prism 5.14.2 "
     "(TypeError in validator/deserializers/style/simple.js)",
     "31-readme-extensions": NO_RESPONSES + " (every operation)",
     "31-schema-encoding-style": NO_RESPONSES + " (its one operation)",
     "31-schema-types": NO_RESPONSES + " (every operation; Prism's log shows each request passed its validation, "
-    "but for quirks.quirks_*_incompatible_all_of, whose body schema is an allOf of string and integer that no request "
+    "but for anything.quirks.polymorphism.*_incompatible_all_of, whose body schema is an allOf of string and integer that no request "
     "can satisfy: 422)",
-    "31-schema-validation-local::anything.get_anything_jsonschema_formats": "the document's own examples do not "
+    "31-schema-validation-local::anything.jsonschema_formats.list": "the document's own examples do not "
     "match their formats (duration: 'TBD', json-pointer: '#/a~1b'): Prism answers 422",
-    "31-train-travel::bookings.create_booking": "the document's own example of trip_id is not a uuid "
+    "31-train-travel::bookings.create": "the document's own example of trip_id is not a uuid "
     "('4f4e4e1-c824-...', 7 digits in the first group) as its format says: Prism answers the document's 400",
 }
 
