@@ -91,7 +91,8 @@ def test_constructs_of_3_1() -> None:
     assert "AnimalResponse" not in spec["schemas"] and "Result" not in spec["schemas"]
     methods = spec["resources"]["v2"]["resources"]["animals"]["methods"]
     assert list(methods) == ["get_animal", "update_animal", "create_animal"]  # operationId, snake_case
-    assert methods["update_animal"]["params"]["body"] == {
+    # A nullable body with a required property stays one argument, named after the last word of its schema's name.
+    assert methods["update_animal"]["params"]["update"] == {
         "in": "body", "root": True, "schema": {"$ref": "#/schemas/AnimalUpdate", "nullable": True}}
     assert methods["create_animal"]["params"]["species"]["required"] is True  # object body -> one param per field
     assert spec["api"]["base_url"] == "https://zoo.example"
@@ -562,5 +563,6 @@ def test_stringified_json_body_examples(tmp_path: Path) -> None:
     source = tmp_path / "examples.json"
     source.write_text(json.dumps(document))
     methods = import_openapi(source).spec["resources"]["pets"]["methods"]
-    bodies = {name: method["params"]["body"] for name, method in methods.items()}
+    bodies = {name: next(p for p in method["params"].values() if p.get("root")) for name, method in methods.items()}
+    assert [next(iter(method["params"])) for method in methods.values()] == ["pets", "pets", "body"]
     assert [body.get("example", "-") for body in bodies.values()] == [[{"name": "Fluffy"}], "-", "[1]"]
