@@ -34,7 +34,7 @@ CLIENTGEN = Path(sys.executable).parent / "clientgen"
 BIN = Path(sys.executable).parent
 UPDATE = os.environ.get("CLIENTGEN_UPDATE_GOLDEN") == "1"
 CLEAR_STREET = ROOT.parent / "shared" / "specs" / "clear-street-openapi.yml"
-GOLDEN = ["v30", "v31", "multi_file"]
+GOLDEN = ["v30", "v31", "multi_file", "flattened"]
 
 
 def _source(case: Path) -> Path:
@@ -566,3 +566,54 @@ def test_stringified_json_body_examples(tmp_path: Path) -> None:
     bodies = {name: next(p for p in method["params"].values() if p.get("root")) for name, method in methods.items()}
     assert [next(iter(method["params"])) for method in methods.values()] == ["pets", "pets", "body"]
     assert [body.get("example", "-") for body in bodies.values()] == [[{"name": "Fluffy"}], "-", "[1]"]
+
+
+def test_flattened_bodies_and_the_names_of_the_others(tmp_path: Path) -> None:
+    """tests/openapi/flattened: which bodies become keyword arguments, and the names of those that stay one."""
+    result = import_openapi(CASES / "flattened" / "openapi.yaml")
+    assert result.warnings == []
+    methods = {name: method for resource in result.spec["resources"].values()
+               for name, method in resource["methods"].items()}
+
+    def params(name: str) -> list[str]:
+        return [wire + ("*" if p.get("root") else "") for wire, p in methods[name]["params"].items()]
+
+    assert params("create_pet") == ["id", "name", "tag", "kind", "owner", "notes"]  # allOf: $ref + inline
+    assert methods["create_pet"]["params"]["owner"] == {  # $refs stay $refs; the body's example gives examples
+        "in": "body", "required": True, "example": {"name": "Ann"}, "schema": {"$ref": "#/schemas/Owner"}}
+    assert params("close_position") == ["id", "cancel_orders"]  # nullable, every property optional
+    assert params("create_batch") == ["file_ids", "files", "note"]  # anyOf of `required` alternatives only
+    assert params("token") == ["grant_type", "scope"] and methods["token"]["request_format"] == "form"
+    assert params("upload") == ["file", "purpose"] and methods["upload"]["request_format"] == "multipart"
+    assert params("rename_pet") == ["name", "pet*"]  # a property named as the path parameter
+    assert params("search_pets") == ["Tag", "pet", "body*"]  # `Tag` -> tag clashes; `pet` is taken
+    assert params("submit_orders") == ["orders*"]  # array of OrderSubmissionRequest
+    assert params("replace_orders") == ["orders*"]  # $ref to OrderList, an array
+    assert params("update_settings") == ["settings*"]  # nullable with a required property
+    assert params("make_choice") == ["choice*"]  # a union
+    assert params("add_numbers") == ["body*"]  # an array of integers
+
+
+@pytest.mark.parametrize(("schema_name", "plural", "expected"), [
+    ("Order", False, "order"), ("Order", True, "orders"), ("OrderSubmissionRequest", True, "orders"),
+    ("PositionInstructionSubmissionRequest", True, "instructions"), ("CreateChatCompletionRequest", False,
+                                                                     "completion"),
+    ("AnimalUpdate", False, "update"), ("PetList", True, "pets"), ("Pets", True, "pets"),
+    ("Entry", True, "entries"), ("Address", True, "addresses"), ("Key", True, "keys"), ("RequestBody", False, "request"),
+    ("UpdateAccountSettingsRequest", False, "settings"), ("ReplaceOrderRequest", False, "order"),
+])
+def test_names_of_bodies_after_their_schema(schema_name: str, plural: bool, expected: str) -> None:
+    from generator.openapi.bodies import _noun
+    assert _noun(schema_name, plural) == expected
+
+
+def test_body_in_overrides_renames_the_root_body_whatever_its_name(tmp_path: Path) -> None:
+    """`params: {body: NEW}` (the root body's name before bodies were named after what they hold) still renames it."""
+    config = tmp_path / "o.yaml"
+    config.write_text("methods:\n  submit_orders:\n    params: {body: items}\n  add_numbers:\n"
+                      "    params: {body: numbers}\n")
+    result = import_openapi(CASES / "flattened" / "openapi.yaml", config)
+    assert result.warnings == []
+    methods = result.spec["resources"]
+    assert list(methods["orders"]["methods"]["submit_orders"]["params"]) == ["items"]
+    assert list(methods["numbers"]["methods"]["add_numbers"]["params"]) == ["numbers"]
