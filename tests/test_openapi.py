@@ -617,3 +617,21 @@ def test_body_in_overrides_renames_the_root_body_whatever_its_name(tmp_path: Pat
     methods = result.spec["resources"]
     assert list(methods["orders"]["methods"]["submit_orders"]["params"]) == ["items"]
     assert list(methods["numbers"]["methods"]["add_numbers"]["params"]) == ["numbers"]
+
+
+def test_a_root_body_never_takes_the_name_of_another_parameter(tmp_path: Path) -> None:
+    query = [{"name": "body", "in": "query", "schema": {"type": "string"}},
+             {"name": "Pets", "in": "query", "schema": {"type": "string"}}]
+    ok = {"204": {"description": "ok"}}
+    document = {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {"/x": {
+        "put": {"operationId": "put_blob", "parameters": query, "responses": ok,
+                "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                    "format": "binary"}}}}},
+        "post": {"operationId": "post_pets", "parameters": query, "responses": ok, "requestBody": {"content": {
+            "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}}},
+        "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}}
+    source = tmp_path / "t.json"
+    source.write_text(json.dumps(document))
+    methods = import_openapi(source).spec["resources"]["x"]["methods"]
+    assert list(methods["put_blob"]["params"]) == ["body", "Pets", "body_2"]
+    assert list(methods["post_pets"]["params"]) == ["body", "Pets", "body_2"]  # `pets` is Pets' Python name

@@ -53,7 +53,7 @@ class Bodies(Schemas):
             if description:
                 param["description"] = str(description).strip()
             param["schema"] = schema
-            return {"body": param}, keys
+            return {self._root_name({}, taken): param}, keys
         schema = self.schema(media.get("schema", {}), media_path + ("schema",))
         fields = self._body_fields(schema, taken)
         if fields is None and request_format in ("form", "multipart"):
