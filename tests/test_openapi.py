@@ -601,6 +601,8 @@ def test_flattened_bodies_and_the_names_of_the_others(tmp_path: Path) -> None:
     ("AnimalUpdate", False, "update"), ("PetList", True, "pets"), ("Pets", True, "pets"),
     ("Entry", True, "entries"), ("Address", True, "addresses"), ("Key", True, "keys"), ("RequestBody", False, "request"),
     ("UpdateAccountSettingsRequest", False, "settings"), ("ReplaceOrderRequest", False, "order"),
+    ("Everything", True, "everything"), ("UserData", True, "data"), ("Analysis", True, "analyses"),
+    ("Box", True, "boxes"), ("Day", True, "days"),
 ])
 def test_names_of_bodies_after_their_schema(schema_name: str, plural: bool, expected: str) -> None:
     from generator.openapi.bodies import _noun

@@ -243,6 +243,8 @@ def _request_format(media_type: str) -> tuple[str, str]:
 # Words of a schema's name that only say it is sent, dropped when a body is named after its schema.
 REQUEST_WORDS = frozenset({"request", "req", "body", "payload", "input", "params", "parameters", "param", "args",
                            "arguments", "dto", "submission"})
+# Words that are their own plural.
+UNCOUNTED = frozenset({"data", "metadata", "info", "information", "news", "series", "species", "feedback", "media"})
 # Words that say a schema is a list of something, dropped before the plural is made (`OrderList` -> `orders`).
 LIST_WORDS = frozenset({"list", "array", "collection"})
 
@@ -276,9 +278,12 @@ def _noun(schema_name: str, plural: bool) -> str:
 
 
 def _plural(word: str) -> str:
-    """order -> orders, entry -> entries, address -> addresses; a word that reads as a plural already is kept."""
-    if naming.singular(word) != word:
+    """order -> orders, entry -> entries, address -> addresses, analysis -> analyses; a word that reads as a plural
+    already (or has none: data, metadata, news, ...) is kept."""
+    if naming.singular(word) != word or word in UNCOUNTED or word.endswith("thing"):
         return word
+    if word.endswith("is") and len(word) > 3:
+        return word[:-2] + "es"
     if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
         return word[:-1] + "ies"
     if word.endswith(("s", "x", "z", "ch", "sh")):
