@@ -387,6 +387,11 @@ def call_everything(spec: Path, sdk: Path, package: str, document: Path, url: st
             args = [_argument(p, spec_params, original, operation) for p in method.positional]
             kwargs = {p.name: _argument(p, spec_params, original, operation) for p in method.keyword
                       if p.required or "example" in (spec_params.get(p.wire_name) or {})}
+            # A flattened body whose schema requires one of several properties (`anyOf: [{required: [a]},
+            # {required: [b]}]`) has none of them required: the fields a sample of the whole body has are passed.
+            whole = _body_sample(original, operation) if method.located("body") else {}
+            kwargs.update({p.name: whole[p.wire_name] for p in method.located("body")
+                           if p.name not in kwargs and p.wire_name in whole})
             body, errors = _success(original, method.verb, method.path)
             plan.append(Planned(".".join((*resource.trail, method.name)), resource.trail, method.name, args, kwargs,
                                 body, errors, method.verb, method.path))
@@ -593,6 +598,18 @@ def _argument(param: Any, spec_params: Mapping[str, Any], document: dict[str, An
         properties = (_merged(document, _resolve(document, schema)).get("properties") or {})
         value = {name: sample(document, prop) for name, prop in properties.items()}
     return param.example if value is None and param.example is not None else value
+
+
+def _body_sample(document: dict[str, Any], operation: dict[str, Any] | None) -> dict[str, Any]:
+    """A valid sample of an operation's whole JSON object body (its required properties); {} for anything else."""
+    if operation is None:
+        return {}
+    body = _resolve(document, operation.get("requestBody")) or {}
+    content = body.get("content") or {}
+    media = content.get("application/json") or next(iter(content.values()), {})
+    schema = _resolve(document, (media or {}).get("schema"))
+    value = sample(document, schema) if isinstance(schema, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def _original_schema(param: Any, document: dict[str, Any], operation: dict[str, Any]) -> Any:

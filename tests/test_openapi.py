@@ -34,7 +34,8 @@ CLIENTGEN = Path(sys.executable).parent / "clientgen"
 BIN = Path(sys.executable).parent
 UPDATE = os.environ.get("CLIENTGEN_UPDATE_GOLDEN") == "1"
 CLEAR_STREET = ROOT.parent / "shared" / "specs" / "clear-street-openapi.yml"
-GOLDEN = ["v30", "v31", "multi_file", "naming_crud", "naming_prefix", "naming_collision", "naming_operation_id"]
+GOLDEN = ["v30", "v31", "multi_file", "flattened", "naming_crud", "naming_prefix", "naming_collision",
+          "naming_operation_id"]
 
 
 def _source(case: Path) -> Path:
@@ -91,7 +92,8 @@ def test_constructs_of_3_1() -> None:
     assert "AnimalResponse" not in spec["schemas"] and "Result" not in spec["schemas"]
     methods = spec["resources"]["v2"]["resources"]["animals"]["methods"]
     assert list(methods) == ["retrieve", "update", "create"]  # CRUD names from the paths' shapes
-    assert methods["update"]["params"]["body"] == {
+    # A nullable body with a required property stays one argument, named after the last word of its schema's name.
+    assert methods["update"]["params"]["update"] == {
         "in": "body", "root": True, "schema": {"$ref": "#/schemas/AnimalUpdate", "nullable": True}}
     assert methods["create"]["params"]["species"]["required"] is True  # object body -> one param per field
     assert spec["api"]["base_url"] == "https://zoo.example"
@@ -562,5 +564,77 @@ def test_stringified_json_body_examples(tmp_path: Path) -> None:
     source = tmp_path / "examples.json"
     source.write_text(json.dumps(document))
     methods = import_openapi(source).spec["resources"]["pets"]["methods"]
-    bodies = {name: method["params"]["body"] for name, method in methods.items()}
+    bodies = {name: next(p for p in method["params"].values() if p.get("root")) for name, method in methods.items()}
+    assert [next(iter(method["params"])) for method in methods.values()] == ["pets", "pets", "body"]
     assert [body.get("example", "-") for body in bodies.values()] == [[{"name": "Fluffy"}], "-", "[1]"]
+
+
+def test_flattened_bodies_and_the_names_of_the_others(tmp_path: Path) -> None:
+    """tests/openapi/flattened: which bodies become keyword arguments, and the names of those that stay one."""
+    result = import_openapi(CASES / "flattened" / "openapi.yaml")
+    assert result.warnings == []
+    methods = {name: method for resource in result.spec["resources"].values()
+               for name, method in resource["methods"].items()}
+
+    def params(name: str) -> list[str]:
+        return [wire + ("*" if p.get("root") else "") for wire, p in methods[name]["params"].items()]
+
+    assert params("create_pet") == ["id", "name", "tag", "kind", "owner", "notes"]  # allOf: $ref + inline
+    assert methods["create_pet"]["params"]["owner"] == {  # $refs stay $refs; the body's example gives examples
+        "in": "body", "required": True, "example": {"name": "Ann"}, "schema": {"$ref": "#/schemas/Owner"}}
+    assert params("close_position") == ["id", "cancel_orders"]  # nullable, every property optional
+    assert params("create_batch") == ["file_ids", "files", "note"]  # anyOf of `required` alternatives only
+    assert params("token") == ["grant_type", "scope"] and methods["token"]["request_format"] == "form"
+    assert params("upload") == ["file", "purpose"] and methods["upload"]["request_format"] == "multipart"
+    assert params("rename_pet") == ["name", "pet*"]  # a property named as the path parameter
+    assert params("search_pets") == ["Tag", "pet", "body*"]  # `Tag` -> tag clashes; `pet` is taken
+    assert params("submit_orders") == ["orders*"]  # array of OrderSubmissionRequest
+    assert params("replace_orders") == ["orders*"]  # $ref to OrderList, an array
+    assert params("update_settings") == ["settings*"]  # nullable with a required property
+    assert params("make_choice") == ["choice*"]  # a union
+    assert params("add_numbers") == ["body*"]  # an array of integers
+
+
+@pytest.mark.parametrize(("schema_name", "plural", "expected"), [
+    ("Order", False, "order"), ("Order", True, "orders"), ("OrderSubmissionRequest", True, "orders"),
+    ("PositionInstructionSubmissionRequest", True, "instructions"), ("CreateChatCompletionRequest", False,
+                                                                     "completion"),
+    ("AnimalUpdate", False, "update"), ("PetList", True, "pets"), ("Pets", True, "pets"),
+    ("Entry", True, "entries"), ("Address", True, "addresses"), ("Key", True, "keys"), ("RequestBody", False, "request"),
+    ("UpdateAccountSettingsRequest", False, "settings"), ("ReplaceOrderRequest", False, "order"),
+    ("Everything", True, "everything"), ("UserData", True, "data"), ("Analysis", True, "analyses"),
+    ("Box", True, "boxes"), ("Day", True, "days"),
+])
+def test_names_of_bodies_after_their_schema(schema_name: str, plural: bool, expected: str) -> None:
+    from generator.openapi.bodies import _noun
+    assert _noun(schema_name, plural) == expected
+
+
+def test_body_in_overrides_renames_the_root_body_whatever_its_name(tmp_path: Path) -> None:
+    """`params: {body: NEW}` (the root body's name before bodies were named after what they hold) still renames it."""
+    config = tmp_path / "o.yaml"
+    config.write_text("methods:\n  submit_orders:\n    params: {body: items}\n  add_numbers:\n"
+                      "    params: {body: numbers}\n")
+    result = import_openapi(CASES / "flattened" / "openapi.yaml", config)
+    assert result.warnings == []
+    methods = result.spec["resources"]
+    assert list(methods["orders"]["methods"]["submit_orders"]["params"]) == ["items"]
+    assert list(methods["numbers"]["methods"]["add_numbers"]["params"]) == ["numbers"]
+
+
+def test_a_root_body_never_takes_the_name_of_another_parameter(tmp_path: Path) -> None:
+    query = [{"name": "body", "in": "query", "schema": {"type": "string"}},
+             {"name": "Pets", "in": "query", "schema": {"type": "string"}}]
+    ok = {"204": {"description": "ok"}}
+    document = {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {"/x": {
+        "put": {"operationId": "put_blob", "parameters": query, "responses": ok,
+                "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                    "format": "binary"}}}}},
+        "post": {"operationId": "post_pets", "parameters": query, "responses": ok, "requestBody": {"content": {
+            "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}}},
+        "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}}
+    source = tmp_path / "t.json"
+    source.write_text(json.dumps(document))
+    methods = import_openapi(source).spec["resources"]["x"]["methods"]
+    assert list(methods["put_blob"]["params"]) == ["body", "Pets", "body_2"]
+    assert list(methods["post_pets"]["params"]) == ["body", "Pets", "body_2"]  # `pets` is Pets' Python name

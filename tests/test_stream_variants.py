@@ -34,9 +34,10 @@ DOCUMENT: dict[str, Any] = {
     "security": [{"Key": []}],
     "components": {"securitySchemes": {"Key": {"type": "http", "scheme": "bearer"}}, "schemas": {
         "Chunk": CHUNK, "Reply": REPLY,
-        "Base": {"type": "object", "properties": {"model": {"type": "string"}}},
-        # A body the importer keeps as one root parameter (allOf): `stream` is found through its members.
-        "CompleteRequest": {"allOf": [{"$ref": "#/components/schemas/Base"},
+        "Base": {"type": "object", "required": ["model"], "properties": {"model": {"type": "string"}}},
+        # A body the importer keeps as one root parameter (it may be null, and `model` is required): `stream` is
+        # found through its members.
+        "CompletionRequest": {"allOf": [{"$ref": "#/components/schemas/Base"},
                                       {"type": "object", "properties": {"prompt": {"type": "string"},
                                                                         "stream": STREAM}}]},
     }},
@@ -49,7 +50,8 @@ DOCUMENT: dict[str, Any] = {
             "responses": _answers()}},
         "/complete": {"post": {
             "operationId": "complete", "tags": ["chat"],
-            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/CompleteRequest"}}}},
+            "requestBody": {"content": {"application/json": {"schema": {
+                "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/CompletionRequest"}]}}}},
             "responses": _answers()}},
         "/transcribe": {"post": {
             "operationId": "transcribe", "tags": ["audio"],
@@ -86,7 +88,7 @@ def test_json_or_event_stream_gives_two_methods(tmp_path: Path) -> None:
     assert list(stream["params"]) == ["prompt"] and stream["body_values"] == {"stream": True}
     assert stream["response_format"] == "event_stream" and stream["response"] == {"$ref": "#/schemas/Chunk"}
     assert stream["http"] == "POST /chat"
-    assert list(chat["complete_stream"]["params"]) == ["body"]  # a root body: the value goes over it
+    assert list(chat["complete_stream"]["params"]) == ["completion"]  # a root body: the value goes over it
     assert chat["complete_stream"]["body_values"] == {"stream": True}
     audio = spec["resources"]["audio"]["methods"]
     assert audio["transcribe_stream"]["request_format"] == "multipart"
@@ -180,7 +182,7 @@ def test_the_stream_method_sends_stream_true_and_yields_typed_events(ch: Harness
 def test_the_stream_method_merges_stream_true_over_a_root_body(ch: Harness, streaming: StreamingServer) -> None:
     streaming.routes["/complete"] = sse_then_hold
     client = ch.client()
-    events = _events(ch, lambda: client.chat.complete_stream(body={"model": "m", "prompt": "hi", "stream": False}))
+    events = _events(ch, lambda: client.chat.complete_stream(completion={"model": "m", "prompt": "hi", "stream": False}))
     _check_events(ch, streaming, events)
     assert streaming.requests[0].body == b'{"model":"m","prompt":"hi","stream":true}'
 

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from .. import naming
 from ..load import JsonPath
 from .documents import NO_EXAMPLE, first_example
 from .schemas import Schemas
@@ -52,7 +53,7 @@ class Bodies(Schemas):
             if description:
                 param["description"] = str(description).strip()
             param["schema"] = schema
-            return {"body": param}, keys
+            return {self._root_name({}, taken): param}, keys
         schema = self.schema(media.get("schema", {}), media_path + ("schema",))
         fields = self._body_fields(schema, taken)
         if fields is None and request_format in ("form", "multipart"):
@@ -70,13 +71,16 @@ class Bodies(Schemas):
             if example is not NO_EXAMPLE:
                 param["example"] = example
             param["schema"] = schema
-            return {"body": param}, keys
+            return {self._root_name(schema, taken): param}, keys
+        example = self._stringified(first_example(media), schema)
         encoding = self._mapping(media.get("encoding")) if request_format in ("form", "multipart") else {}
         # A property the body schema requires is a required parameter, even when the body itself is optional
         # (`requestBody.required` false): a body is sent whenever a body parameter is passed, and a body sent
         # without its required properties is one the server rejects.
+        # An example of the whole body gives each field its example, where the property has none of its own.
+        examples = example if isinstance(example, dict) else {}
         return {name: self._body_param(prop, name in fields[1],
-                                       _encoding_style(self._mapping(encoding.get(name))))
+                                       _encoding_style(self._mapping(encoding.get(name))), examples.get(name, NO_EXAMPLE))
                 for name, prop in fields[0].items()}, keys
 
     def _stringified(self, example: Any, schema: dict[str, Any]) -> Any:
@@ -100,30 +104,87 @@ class Bodies(Schemas):
             return NO_EXAMPLE
         return value if isinstance(value, dict if resolved["type"] == "object" else list) else NO_EXAMPLE
 
+    def _component(self, ref: str) -> dict[str, Any] | None:
+        """The document's schema that a spec reference (`#/schemas/Name`) names, converted; None for no such."""
+        sources = getattr(self, "_sources", None)
+        if sources is None:
+            sources = self._sources = {"#/schemas/" + v: k for k, v in self.names.items()}
+        source = sources.get(ref)
+        if source is None:
+            return None
+        return self.schema(self.source_schemas[source], ("components", "schemas", source))
+
+    def _object_shape(self, schema: dict[str, Any], member: bool = False,
+                      depth: int = 0) -> tuple[dict[str, Any], list[str], bool] | None:
+        """(properties, required, nullable) of a schema that is an object with properties: directly, through
+        `$ref`s, or as the allOf of such objects (the members' properties in order, a later declaration of a name
+        winning unless it says nothing, `{}`). None for anything else: a union, an array, a primitive, a map, or
+        an object without properties (an allOf member without properties adds only its `required`)."""
+        if depth > 20:
+            return None
+        nullable = schema.get("nullable") is True
+        if "$ref" in schema:
+            target = self._component(str(schema["$ref"]))
+            shape = None if target is None else self._object_shape(target, member, depth + 1)
+            return None if shape is None else (shape[0], shape[1], shape[2] or nullable)
+        if (schema.get("oneOf") or schema.get("anyOf")) and not _alternatives_only(schema) or \
+                schema.get("type", "object") != "object" or \
+                {"items", "enum", "const"} & set(schema):
+            return None
+        if "properties" not in schema and "allOf" not in schema and not member:
+            return None
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        shapes = []
+        for part in schema.get("allOf") or []:
+            shape = self._object_shape(part, True, depth + 1) if isinstance(part, dict) else None
+            if shape is None:
+                return None
+            shapes.append(shape[:2])
+        shapes.append((schema.get("properties") or {}, list(schema.get("required") or [])))
+        for declared, needed in shapes:
+            for name, prop in declared.items():
+                if prop or name not in properties:
+                    properties[name] = prop
+            required += needed
+        return properties, list(dict.fromkeys(required)), nullable
+
     def _body_fields(self, schema: dict[str, Any], taken: dict[str, Any]) -> tuple[dict[str, Any], set[str]] | None:
-        """An object body becomes one parameter per property, unless a name is taken or the body may be null."""
-        resolved = schema
-        for _ in range(20):
-            if "$ref" not in resolved:
-                break
-            if resolved.get("nullable"):
-                return None
-            target = resolved["$ref"][len("#/schemas/"):]
-            source = next((k for k, v in self.names.items() if v == target), None)
-            if source is None:
-                return None
-            resolved = self.schema(self.source_schemas[source], ("components", "schemas", source))
-        if resolved.get("nullable") and schema is not resolved:
+        """An object body (inline, a `$ref`, an allOf of objects) becomes one parameter per property. Not when a
+        property's Python name is that of a path, query, header or cookie parameter, nor when the body may be null
+        and some property is required (then no argument could say `null`); a nullable body whose properties are
+        all optional is flattened: no argument sends `{}`."""
+        shape = self._object_shape(schema)
+        if shape is None or not shape[0]:
             return None
-        if set(resolved) & {"oneOf", "anyOf", "allOf"} or "properties" not in resolved:  # extras go in extra_body
+        properties, required, nullable = shape
+        if nullable and required:
             return None
-        properties = resolved["properties"]
-        if not properties or set(properties) & set(taken) or "body" in taken:
+        others = {naming.param_name(name) for name, param in taken.items() if param.get("in") != "body"}
+        if set(properties) & set(taken) or {naming.param_name(name) for name in properties} & others:
             return None
-        return properties, set(resolved.get("required") or [])
+        return properties, set(required)
+
+    def _root_name(self, schema: dict[str, Any], taken: dict[str, Any]) -> str:
+        """The name of a body that stays one argument, after what it holds: a `$ref` to `Order` (or an allOf of
+        it) -> `order`, an array of `Order` -> `orders`; the last word of the schema's name once the words that
+        only say "request" are dropped (`OrderSubmissionRequest` -> `order`); a list schema (`OrderList`,
+        `Orders`) -> `orders`. `body` for anything else, and where the name is that of another parameter or not
+        a plain Python name."""
+        found = _held_name(schema, self._spec_names())
+        others = {naming.param_name(name) for name in taken} | set(taken)
+        for candidate in (found, "body"):
+            if candidate and candidate not in others and naming.param_name(candidate) == candidate:
+                return candidate
+        return next(f"body_{n}" for n in range(2, 1000) if f"body_{n}" not in others)
+
+    def _spec_names(self) -> dict[str, dict[str, Any]]:
+        """Spec schema name -> the document's schema (unconverted), for naming what a body holds."""
+        return {name: self._mapping(self.source_schemas.get(source)) for source, name in self.names.items()}
 
     @staticmethod
-    def _body_param(prop: dict[str, Any], required: bool, style: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _body_param(prop: dict[str, Any], required: bool, style: dict[str, Any] | None = None,
+                    example: Any = NO_EXAMPLE) -> dict[str, Any]:
         param: dict[str, Any] = {"in": "body"}
         if required:
             param["required"] = True
@@ -134,6 +195,8 @@ class Bodies(Schemas):
             param["description"] = description
         if "example" in schema:
             param["example"] = schema["example"] if "$ref" in schema else schema.pop("example")
+        elif example is not NO_EXAMPLE:
+            param["example"] = example
         param["schema"] = schema
         return param
 
@@ -175,3 +238,66 @@ def _request_format(media_type: str) -> tuple[str, str]:
     if base == "application/octet-stream" or "*" in base or not _MEDIA_TYPE.match(base):
         return "binary", ""
     return "binary", base
+
+
+# Words of a schema's name that only say it is sent, dropped when a body is named after its schema.
+REQUEST_WORDS = frozenset({"request", "req", "body", "payload", "input", "params", "parameters", "param", "args",
+                           "arguments", "dto", "submission"})
+# Words that are their own plural.
+UNCOUNTED = frozenset({"data", "metadata", "info", "information", "news", "series", "species", "feedback", "media"})
+# Words that say a schema is a list of something, dropped before the plural is made (`OrderList` -> `orders`).
+LIST_WORDS = frozenset({"list", "array", "collection"})
+
+
+def _held_name(schema: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> str:
+    """What a body that stays one argument holds, as a snake_case name; '' when it holds nothing named."""
+    if "$ref" in schema:
+        name = str(schema["$ref"])[len("#/schemas/"):]
+        target = schemas.get(name, {})
+        kind = target.get("type")
+        listed = kind == "array" or (isinstance(kind, list) and "array" in kind)
+        return _noun(name, plural=listed)
+    items = schema.get("items")
+    if schema.get("type") == "array" and isinstance(items, dict) and "$ref" in items:
+        return _noun(str(items["$ref"])[len("#/schemas/"):], plural=True)
+    members = [m for m in schema.get("allOf") or [] if isinstance(m, dict)]
+    if len(members) == 1:
+        return _held_name(members[0], schemas)
+    return ""
+
+
+def _noun(schema_name: str, plural: bool) -> str:
+    parts = naming.words(schema_name)
+    while len(parts) > 1 and parts[-1] in REQUEST_WORDS:
+        parts.pop()
+    if plural:
+        while len(parts) > 1 and parts[-1] in LIST_WORDS:
+            parts.pop()
+        return _plural(parts[-1]) if parts else ""
+    return parts[-1] if parts else ""
+
+
+def _plural(word: str) -> str:
+    """order -> orders, entry -> entries, address -> addresses, analysis -> analyses; a word that reads as a plural
+    already (or has none: data, metadata, news, ...) is kept."""
+    if naming.singular(word) != word or word in UNCOUNTED or word.endswith("thing"):
+        return word
+    if word.endswith("is") and len(word) > 3:
+        return word[:-2] + "es"
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def _alternatives_only(schema: dict[str, Any]) -> bool:
+    """An object whose oneOf/anyOf members only say which of its own properties are required (OpenAI's
+    `anyOf: [{required: [file_ids]}, {required: [files]}]`): its shape is its own properties, all as declared."""
+    declared = schema.get("properties") or {}
+    members = list(schema.get("oneOf") or []) + list(schema.get("anyOf") or [])
+    return bool(declared) and all(
+        isinstance(m, dict) and set(m) <= {"type", "required", "properties", "description", "title"}
+        and m.get("type", "object") == "object"
+        and all(name in declared and not prop for name, prop in (m.get("properties") or {}).items())
+        for m in members)

@@ -53,8 +53,11 @@ class Parameters(Schemas):
 
     def _rename_params(self, params: dict[str, Any], renames: dict[str, str], route: str, path: JsonPath,
                        key: str) -> tuple[dict[str, Any], str]:
-        """Path and root body parameters can be renamed: neither name goes over the wire."""
+        """Path and root body parameters can be renamed: neither name goes over the wire. `body` names the root
+        body whatever name the import gave it (the name it had before bodies were named after what they hold)."""
         for old, new in renames.items():
+            if old == "body" and old not in params:
+                old = next((name for name, p in params.items() if p["in"] == "body" and p.get("root")), old)
             param = params.get(old)
             if param is None or not (param["in"] == "path" or param.get("root")):
                 why = "not a parameter of this method" if param is None else \

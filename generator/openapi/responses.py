@@ -35,12 +35,13 @@ class Responses(Envelope):
         stream = {key: value for key, value in method.items() if key not in ("response", "pagination", "params")}
         params = dict(method.get("params") or {})
         field = params.get("stream")
+        root = next((param for param in params.values() if param.get("in") == "body" and param.get("root")), None)
         if field is not None and field.get("in") == "body" and not field.get("root") and \
                 self._boolean(field["schema"]):
             del params["stream"]
             stream["body_values"] = {"stream": True}
-        elif "body" in params and params["body"].get("root") and stream.get("request_format", "json") == "json" \
-                and self._boolean_property(params["body"]["schema"], "stream"):
+        elif root is not None and stream.get("request_format", "json") == "json" \
+                and self._boolean_property(root["schema"], "stream"):
             stream["body_values"] = {"stream": True}
         if params:
             stream["params"] = params
