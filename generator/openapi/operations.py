@@ -11,6 +11,7 @@ from .. import naming
 from ..load import JsonPath
 from .bodies import Bodies
 from .documents import DOC_ONLY, VERBS
+from .pagination import Pages
 from .parameters import Parameters
 from .responses import Responses
 from .security import Security
@@ -18,7 +19,7 @@ from .security import Security
 VERSION = re.compile(r"^v[0-9]+([.][0-9]+)?((alpha|beta)[0-9]*)?$")
 
 
-class Operations(Parameters, Bodies, Responses, Security):
+class Operations(Parameters, Bodies, Responses, Security, Pages):
     """`_resources` walks `paths` once; each operation becomes a method through `_add_method`."""
 
     # resources and methods ---------------------------------------------------------------------------------------
@@ -151,8 +152,6 @@ class Operations(Parameters, Bodies, Responses, Security):
         if operation.get("deprecated") is True:
             method["deprecated"] = True
         method.update(body_keys)
-        if override.get("pagination") is True or isinstance(override.get("pagination"), dict):
-            method["pagination"] = override["pagination"] if isinstance(override["pagination"], dict) else {}
         security = self._operation_security(operation.get("security"), path + ("security",))
         if security is not None:
             method["security"] = security
@@ -166,6 +165,7 @@ class Operations(Parameters, Bodies, Responses, Security):
             method["response_format"] = response_format
         if response is not None:
             method["response"] = response
+        self._pages_and_keys(method, verb, operation, override, path)  # pagination.py
         return method
 
 
