@@ -373,7 +373,9 @@ class Method:
         parts = [f"{p.type.display} {p.name}" for p in self.positional]
         if self.keyword:
             parts.append(f"{self.params_type}**kwargs")
-        return f"({', '.join(parts)}) -> {replace(self, shadowed=(), pagination=None).return_annotation(False)}"
+        # Pages in an envelope show the envelope, as they always have; the page classes of `_pagination` show.
+        pagination = None if self.pagination is None or self.pagination.legacy else self.pagination
+        return f"({', '.join(parts)}) -> {replace(self, shadowed=(), pagination=pagination).return_annotation(False)}"
 
     @property
     def params(self) -> tuple[Param, ...]:
