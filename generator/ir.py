@@ -1294,7 +1294,7 @@ class _Builder:
         if data is not None and style == "token" and listed and options.get("items", data_wire) == data_wire:
             next_token = tuple(options.get("next_token", "metadata.next_page_token").split("."))
             return Pagination(options.get("token_param", "page_token"), next_token,
-                              self._list_item(data) or TypeRef(Code("object")))
+                              self._list_item(data, nullable=False) or TypeRef(Code("object")))
         if data is not None:
             items = _path(options.get("items", data_wire if listed else ""))
             found = self._at(data, items[1:]) if items[:1] == (data_wire,) else None
@@ -1327,10 +1327,12 @@ class _Builder:
                      "")
         return Pagination(param, (), item, style, False, Code(f"_Paging({', '.join(args)})"))
 
-    def _list_item(self, type_ref: TypeRef) -> TypeRef | None:
-        """The item type of a list type, itself or through the aliases that name it; None for anything else."""
+    def _list_item(self, type_ref: TypeRef, nullable: bool = True) -> TypeRef | None:
+        """The item type of a list type, itself or through the aliases that name it (a nullable list too, unless
+        not `nullable`: the envelope's token pages have always read `list[X] | None` as a list of objects); None for
+        anything else."""
         for _ in range(50):
-            annotation = type_ref.annotation.removesuffix(" | None")
+            annotation = type_ref.annotation.removesuffix(" | None") if nullable else type_ref.annotation
             if annotation.startswith("list[") and annotation.endswith("]"):
                 return replace(type_ref, annotation=Code(annotation[5:-1]), nullable=False)
             definition = self.by_name.get(type_ref.model or "")
