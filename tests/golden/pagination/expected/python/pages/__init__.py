@@ -40,6 +40,7 @@ from ._pagination import (
     SyncPageNumberPage,
     SyncTokenPage,
 )
+from ._response import AsyncBinaryResponse, BinaryResponse
 from ._types import Omit, omit
 from ._version import __version__
 
@@ -51,6 +52,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncBinaryResponse",
     "AsyncCursorPage",
     "AsyncIteratorPage",
     "AsyncNextURLPage",
@@ -60,6 +62,7 @@ __all__ = [
     "AsyncTokenPage",
     "AuthenticationError",
     "BadRequestError",
+    "BinaryResponse",
     "ConflictError",
     "InternalServerError",
     "NotFoundError",

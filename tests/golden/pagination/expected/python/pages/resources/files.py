@@ -9,7 +9,9 @@ from .._pagination import AsyncCursorPage, SyncCursorPage
 from .._pagination import Paging as _Paging
 from .._pagination import async_request_page as _async_request_page
 from .._pagination import request_page as _request_page
+from .._response import AsyncBinaryResponse, BinaryResponse
 from .._types import Headers, Omit, Query, Timeout, omit
+from .._utils import path_param as _path_param
 from ..types.file import File
 from ..types.file_list import FileList
 
@@ -56,6 +58,28 @@ class FilesResource(SyncAPIResource):
             timeout=timeout,
         )
 
+    def content(
+        self,
+        file_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> BinaryResponse:
+        """Not paginated; beside a page class, the package imports its binary response too.
+
+        Returns the body unread: `write_to_file(path)`, `iter_bytes()` or `read()`, inside `with`.
+        """
+        return self._client.request(
+            BinaryResponse,
+            "GET",
+            "/files/" + _path_param("file_id", file_id) + "/content",
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            response_format="binary",
+        )
+
 
 class FilesResourceWithRawResponse:
     """`FilesResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -63,6 +87,7 @@ class FilesResourceWithRawResponse:
     def __init__(self, resource: FilesResource) -> None:
         self._resource = resource
         self.list = to_raw_response_wrapper(resource.list)
+        self.content = to_raw_response_wrapper(resource.content)
 
 
 class AsyncFilesResource(AsyncAPIResource):
@@ -100,6 +125,28 @@ class AsyncFilesResource(AsyncAPIResource):
             timeout=timeout,
         )
 
+    async def content(
+        self,
+        file_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> AsyncBinaryResponse:
+        """Not paginated; beside a page class, the package imports its binary response too.
+
+        Returns the body unread: `write_to_file(path)`, `iter_bytes()` or `read()`, inside `async with`.
+        """
+        return await self._client.request(
+            AsyncBinaryResponse,
+            "GET",
+            "/files/" + _path_param("file_id", file_id) + "/content",
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            response_format="binary",
+        )
+
 
 class AsyncFilesResourceWithRawResponse:
     """`AsyncFilesResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -107,3 +154,4 @@ class AsyncFilesResourceWithRawResponse:
     def __init__(self, resource: AsyncFilesResource) -> None:
         self._resource = resource
         self.list = async_to_raw_response_wrapper(resource.list)
+        self.content = async_to_raw_response_wrapper(resource.content)

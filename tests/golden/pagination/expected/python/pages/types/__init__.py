@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from .event_list_params import EventListParams
     from .event_list_response import EventListResponse, EventListResponseEvents
     from .file import File
+    from .file_content_params import FileContentParams
     from .file_list import FileList
     from .file_list_params import FileListParams
     from .message import Message
@@ -27,6 +28,7 @@ __all__ = [
     "EventListResponse",
     "EventListResponseEvents",
     "File",
+    "FileContentParams",
     "FileList",
     "FileListParams",
     "Message",
@@ -48,6 +50,7 @@ EventListParams .event_list_params
 EventListResponse .event_list_response
 EventListResponseEvents .event_list_response
 File .file
+FileContentParams .file_content_params
 FileList .file_list
 FileListParams .file_list_params
 Message .message
