@@ -306,3 +306,19 @@ def test_sdk_modules_exist_only_where_used(pages_sdk: Any, boxed_sdk: Any) -> No
         "AsyncCursorPage", "AsyncPage", "AsyncPageNumberPage", "AsyncTokenPage", "SyncCursorPage", "SyncPage",
         "SyncPageNumberPage", "SyncTokenPage"}
     assert not (Path(ROOT) / "generated" / "python" / "clear_street" / "_pagination.py").exists()
+
+
+def test_the_real_api_harness_checks_each_item_of_a_page(pg: Harness, server: ScriptedServer) -> None:
+    """tests/real_apis.py checks a result against the method's return annotation: for these page classes, each item
+    of the first page against the item type (no further page is fetched)."""
+    from tests import real_apis
+
+    server.reply(Reply(200, files("ab", True)))
+    resource = pg.client().files
+    declared = real_apis.return_type(resource.list)
+    assert declared.__name__ == page_class(pg, "Cursor")
+    page = pg.run(resource.list())
+    assert real_apis.check(page, declared, body=True) == ""
+    page.response.data[1] = {"id": "not a model"}
+    assert real_apis.check(page, declared, body=True) == "item 1 is dict, not File"
+    assert len(server.seen) == 1
