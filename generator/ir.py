@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from . import naming
-from .escape import Code, py_literal, py_str, py_value
+from .escape import Code, py_literal, py_str, py_tuple, py_value
 from .load import Document
 
 REF_PREFIX = "#/schemas/"
@@ -188,18 +188,34 @@ class Param:
         return str(self.example)
 
 
+NO_CODE = Code("")
+PAGE_CLASSES = {"token": "TokenPage", "cursor": "CursorPage", "iterator": "IteratorPage", "next_url": "NextURLPage",
+                "page": "PageNumberPage"}
+
+
 @dataclass(frozen=True)
 class Pagination:
-    """A paginated method: the page token goes out in a query parameter, the next one comes back in the body."""
+    """A paginated method: what goes out in a query parameter for the next page, read from the response body.
+
+    `legacy`: a token style list in an envelope, the `SyncPage`/`AsyncPage` of `_base_client` (token_param,
+    next_token); every other shape is a page class of `_pagination` made from `paging` (the `Paging(...)` call)."""
 
     token_param: str  # wire name of the query parameter
     next_token: tuple[str, ...]  # path of the next page's token in the response body
     item: TypeRef  # one element of the data list
+    style: str = "token"
+    legacy: bool = True
+    paging: Code = NO_CODE  # the `_Paging(...)` expression of a `_pagination` page class
 
     @property
     def next_token_code(self) -> Code:
         parts = [py_str(part) for part in self.next_token]
         return Code("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")")
+
+    def page_class(self, is_async: bool) -> str:
+        if self.legacy:
+            return "AsyncPage" if is_async else "SyncPage"
+        return ("Async" if is_async else "Sync") + PAGE_CLASSES[self.style]
 
 
 @dataclass(frozen=True)
@@ -311,7 +327,8 @@ class Method:
     def return_annotation(self, is_async: bool) -> Code:
         """What the method returns."""
         if self.pagination:
-            return Code(f"{'AsyncPage' if is_async else 'SyncPage'}[{self.pagination.item.annotation}]")
+            page_item = _unshadow(self.pagination.item.annotation, self.shadowed)
+            return Code(f"{self.pagination.page_class(is_async)}[{page_item}]")
         if self.response_format == "text":
             return Code("str")
         if self.response_format == "binary":
@@ -356,7 +373,9 @@ class Method:
         parts = [f"{p.type.display} {p.name}" for p in self.positional]
         if self.keyword:
             parts.append(f"{self.params_type}**kwargs")
-        return f"({', '.join(parts)}) -> {replace(self, shadowed=(), pagination=None).return_annotation(False)}"
+        # Pages in an envelope show the envelope, as they always have; the page classes of `_pagination` show.
+        pagination = None if self.pagination is None or self.pagination.legacy else self.pagination
+        return f"({', '.join(parts)}) -> {replace(self, shadowed=(), pagination=pagination).return_annotation(False)}"
 
     @property
     def call_signature(self) -> str:
@@ -617,6 +636,9 @@ class Api:
         return tuple(sorted(names))
 
     response_formats: tuple[str, ...] = ()  # the formats other than json that some method uses, sorted
+    # The page classes of `_pagination` some method returns (SyncCursorPage, AsyncCursorPage, ...), sorted; the
+    # module is generated only when there is one.
+    page_classes: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -671,6 +693,24 @@ class Api:
 
 
 BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "object", "bytes")
+
+
+# The keys each pagination style reads (besides `style` and `items`), as spec/README.md documents them.
+PAGINATION_KEYS = {
+    "token": ("token_param", "next_token"),
+    "cursor": ("cursor_param", "has_more", "cursor_field"),
+    "iterator": ("iterator_param", "next_iterator", "done"),
+    "next_url": ("next_url",),
+    "page": ("page_param", "per_page_param", "total", "total_pages"),
+}
+
+
+def _path(dotted: str) -> tuple[str, ...]:
+    return tuple(part for part in dotted.split(".") if part)
+
+
+def _tuple_code(parts: tuple[str, ...]) -> Code:
+    return py_tuple(parts) if parts else Code("()")
 
 
 def _unshadow(annotation: Code, shadowed: tuple[str, ...]) -> Code:
@@ -753,6 +793,8 @@ class _Builder:
         credentials, schemes = self._schemes(api)
         environments = tuple((name, url) for name, url in (api.get("environments") or {}).items())
         formats = {m.response_format for r in resources for each in r.walk() for m in each.methods} - {"json"}
+        pages = {m.pagination.page_class(is_async) for r in resources for each in r.walk() for m in each.methods
+                 if m.pagination and not m.pagination.legacy for is_async in (False, True)}
         return Api(
             name=api["name"],
             description=api.get("description", ""),
@@ -783,6 +825,7 @@ class _Builder:
             ),
             environments=environments,
             response_formats=tuple(sorted(formats)),
+            page_classes=tuple(sorted(pages)),
         )
 
     def _schemes(self, api: dict[str, Any]) -> tuple[tuple[Credential, ...], tuple[SecurityScheme, ...]]:
@@ -1125,8 +1168,14 @@ class _Builder:
                 imports.add(("typing", "cast"))
             if "builtins." in method.return_annotation(False):
                 imports.add(("builtins", ""))
-            if method.pagination:
+            if method.pagination and method.pagination.legacy:
                 imports |= {("_base_client", "SyncPage"), ("_base_client", "AsyncPage")}
+                imports |= method.pagination.item.imports
+            elif method.pagination:
+                imports |= {("_pagination", method.pagination.page_class(False)),
+                            ("_pagination", method.pagination.page_class(True)), ("_pagination", "Paging as _Paging"),
+                            ("_pagination", "request_page as _request_page"),
+                            ("_pagination", "async_request_page as _async_request_page")}
                 imports |= method.pagination.item.imports
             if method.located("path"):
                 imports.add(("_utils", "path_param as _path_param"))
@@ -1196,7 +1245,7 @@ class _Builder:
                               self._example(spec["response"], "response", full=True) if result else None),
             idempotent=bool(spec.get("idempotent")),
             idempotency_header=spec.get("idempotency_header", ""),
-            pagination=self._pagination(spec, data) if data else None,
+            pagination=self._pagination(spec, data, result, response_type),
             request_format=request_format,
             content_type=spec.get("content_type", ""),
             body_values=tuple((spec.get("body_values") or {}).items()),
@@ -1237,23 +1286,82 @@ class _Builder:
         example[data_wire] = self._example(schema, data_wire, full=True)
         return example
 
-    def _pagination(self, spec: dict[str, Any], data: TypeRef) -> Pagination | None:
-        """Page token parameter, where the next token is, and the item type of the data list (validate checked
-        that the response is a list): `list[X]` itself, or through the aliases that name it."""
-        if "pagination" not in spec:
+    def _pagination(self, spec: dict[str, Any], data: TypeRef | None, result: TypeRef | None,
+                    response_type: str) -> Pagination | None:
+        """How the method's pages are read (validate checked the shape). In an envelope, a token style list is
+        today's `SyncPage` (the item type: `list[X]` itself, or through the aliases that name it); any other shape
+        is a `_pagination` page class whose items are found at `items` (a path of wire names in the body)."""
+        if "pagination" not in spec or (data is None and result is None):
             return None
         options = spec["pagination"]
-        item = TypeRef(Code("object"))
+        style = options.get("style", "token")
+        data_wire = (self.spec.get("envelope") or {}).get("data", "data")
+        listed = data is not None and self._list_item(data) is not None
+        if data is not None and style == "token" and listed and options.get("items", data_wire) == data_wire:
+            next_token = tuple(options.get("next_token", "metadata.next_page_token").split("."))
+            return Pagination(options.get("token_param", "page_token"), next_token,
+                              self._list_item(data, nullable=False) or TypeRef(Code("object")))
+        if data is not None:
+            items = _path(options.get("items", data_wire if listed else ""))
+            found = self._at(data, items[1:]) if items[:1] == (data_wire,) else None
+            cast_to = Code(response_type)
+        else:
+            assert result is not None
+            items = _path(options.get("items", "" if self._list_item(result) is not None else "data"))
+            found = self._at(result, items)
+            cast_to = Code(result.annotation)
+        item = (self._list_item(found) if found is not None else None) or TypeRef(Code("object"))
+        args = [cast_to, Code(f"items={_tuple_code(items)}")]
+        enveloped = data is not None
+        defaults: dict[str, tuple[str, str]] = {  # key: (keyword of Paging, default)
+            "token_param": ("param", "page_token"), "cursor_param": ("param", "after"),
+            "iterator_param": ("param", "iterator"), "page_param": ("param", "page"),
+            "per_page_param": ("size_param", "per_page"),
+            "next_token": ("next_path", "metadata.next_page_token" if enveloped else "next_page_token"),
+            "next_iterator": ("next_path", "iterator"), "next_url": ("next_path", "next"),
+            "has_more": ("has_more", "has_more"), "done": ("done", "done"), "cursor_field": ("cursor_field", "id"),
+            "total": ("total", "total"), "total_pages": ("total_pages", ""),
+        }
+        for key in PAGINATION_KEYS[style]:
+            keyword, default = defaults[key]
+            value = str(options.get(key, default))
+            if not value:
+                continue
+            paths = ("next_path", "has_more", "done", "total", "total_pages")
+            args.append(Code(f"{keyword}={_tuple_code(_path(value)) if keyword in paths else py_str(value)}"))
+        param = next((str(options.get(k, defaults[k][1])) for k in PAGINATION_KEYS[style] if k.endswith("_param")),
+                     "")
+        return Pagination(param, (), item, style, False, Code(f"_Paging({', '.join(args)})"))
+
+    def _list_item(self, type_ref: TypeRef, nullable: bool = True) -> TypeRef | None:
+        """The item type of a list type, itself or through the aliases that name it (a nullable list too, unless
+        not `nullable`: the envelope's token pages have always read `list[X] | None` as a list of objects); None for
+        anything else."""
         for _ in range(50):
-            if data.annotation.startswith("list[") and data.annotation.endswith("]"):
-                item = replace(data, annotation=Code(data.annotation[5:-1]), nullable=False)
-                break
-            definition = self.by_name.get(data.model or "")
+            annotation = type_ref.annotation.removesuffix(" | None") if nullable else type_ref.annotation
+            if annotation.startswith("list[") and annotation.endswith("]"):
+                return replace(type_ref, annotation=Code(annotation[5:-1]), nullable=False)
+            definition = self.by_name.get(type_ref.model or "")
             if not isinstance(definition, AliasDef):
-                break
-            data = definition.type
-        next_token = tuple(options.get("next_token", "metadata.next_page_token").split("."))
-        return Pagination(options.get("token_param", "page_token"), next_token, item)
+                return None
+            type_ref = definition.type
+        return None
+
+    def _at(self, type_ref: TypeRef, path: tuple[str, ...]) -> TypeRef | None:
+        """The type at `path` (wire names) inside a model type; None where the path leaves the declared fields."""
+        for part in path:
+            definition = self.by_name.get(type_ref.model or "")
+            for _ in range(50):
+                if not isinstance(definition, AliasDef):
+                    break
+                definition = self.by_name.get(definition.type.model or "")
+            if not isinstance(definition, ModelDef):
+                return None
+            field = next((f for f in definition.fields if f.wire_name == part), None)
+            if field is None:
+                return None
+            type_ref = field.type
+        return type_ref
 
     def _type_doc(self, definition: Definition) -> DocField:
         """A shared type for the types reference: its fields one level deep, each with its enum values."""

@@ -112,7 +112,8 @@ PER_NODE = frozenset({
     # the runtime, made from the settings alone
     "python/package/__init__.py.j2", "python/package/_auth.py.j2", "python/package/_base_client.py.j2",
     "python/package/_encoding.py.j2", "python/package/_exceptions.py.j2", "python/package/_files.py.j2",
-    "python/package/_models.py.j2", "python/package/_response.py.j2", "python/package/_streaming.py.j2",
+    "python/package/_models.py.j2", "python/package/_pagination.py.j2", "python/package/_response.py.j2",
+    "python/package/_streaming.py.j2",
     "python/package/_transport.py.j2", "python/package/_types.py.j2",
     "python/package/_utils.py.j2", "python/package/_version.py.j2", "python/package/py.typed.j2",
     "python/package/resources/package.py.j2", "python/pyproject.toml.j2", "cli/pyproject.toml.j2",
@@ -191,6 +192,8 @@ def _python_plan(api: Api) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "python/README.md.j2", root + "README.md", {}
     for name in STATIC_PYTHON_FILES:
         yield f"python/package/{name}.j2", package + name, {}
+    if api.page_classes:  # pages other than the envelope's token pages of _base_client
+        yield "python/package/_pagination.py.j2", package + "_pagination.py", {}
     for module in api.modules:
         yield "python/package/types/module.py.j2", package + module.path, {"module": module}
     for module in api.packages:

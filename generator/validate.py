@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # imported with the first structural check that runs: it take
     import jsonschema
 
 REF_PREFIX = "#/schemas/"
+# The default query parameter of each pagination style (its `*_param` key).
+PAGE_PARAMS = {"token_param": "page_token", "cursor_param": "after", "iterator_param": "iterator", "page_param": "page"}
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # A server variable in a URL; doubled braces ({{x}}) and other text in braces stay as they are, as before variables.
 URL_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_-]*)\}(?!\})")
@@ -793,23 +795,82 @@ class _Semantics:
                            f"'{name}' is both a body parameter and a fixed body value; keep one", key=True)
 
     def _check_pagination(self, path: JsonPath, method: dict[str, Any], params: dict[str, Any]) -> None:
-        """A paginated method sends the page token as a declared query parameter and returns a list."""
-        token = method["pagination"].get("token_param", "page_token")
-        param = params.get(token)
-        if param is None or param.get("in") != "query":
-            hint = did_you_mean(token, [n for n, p in params.items() if p.get("in") == "query"])
-            self.error(path + ("pagination",), "bad-pagination",
-                       f"the page token parameter '{token}' must be declared in 'params' with 'in: query'{hint}")
-        if "envelope" not in self.data:
-            self.error(path + ("pagination",), "bad-pagination",
-                       "pagination needs an 'envelope': the next page's token is read from the envelope")
+        """A paginated method sends its page parameter as a declared query parameter, answers JSON, and the list of
+        items is where `items` says (by default the envelope's data field, else `data`)."""
+        options = method["pagination"]
+        where = path + ("pagination",)
+        style = options.get("style", "token")
+        if style not in ir.PAGINATION_KEYS:
+            return  # the schema reported it
+        for key in options:
+            owner = next((s for s, keys in ir.PAGINATION_KEYS.items() if key in keys), None)
+            if owner is not None and owner != style:
+                self.error(where + (key,), "bad-pagination",
+                           f"'{key}' is a key of 'style: {owner}', not of 'style: {style}'", key=True)
+        param_key = next((k for k in ir.PAGINATION_KEYS[style] if k.endswith("_param") and k != "per_page_param"), "")
+        if param_key:
+            token = options.get(param_key, PAGE_PARAMS[param_key])
+            param = params.get(token)
+            if param is None or param.get("in") != "query":
+                hint = did_you_mean(token, [n for n, p in params.items() if p.get("in") == "query"])
+                self.error(where, "bad-pagination",
+                           f"the page parameter '{token}' ({param_key}) must be declared in 'params' with 'in: query'"
+                           f"{hint}")
         if method.get("response_format", "json") != "json":
-            self.error(path + ("pagination",), "bad-pagination",
+            self.error(where, "bad-pagination",
                        f"a paginated method's response must be JSON, not '{method['response_format']}'")
-        response = self._target(method.get("response") or {})
-        if response is not None and response.get("type") != "array":
-            self.error(path + ("pagination",), "bad-pagination",
-                       "a paginated method's 'response' must be a list (type: array) of the items")
+            return
+        if "response" not in method:
+            self.error(where, "bad-pagination", "a paginated method needs a 'response' that holds the list of items")
+            return
+        response = self._target(method["response"])
+        if response is None:
+            return
+        is_list = response.get("type") == "array"
+        envelope = self.data.get("envelope")
+        if isinstance(envelope, dict):
+            data_wire = envelope.get("data", "data")
+            items = str(options.get("items", data_wire if is_list else ""))
+            if not items:
+                self.error(where, "bad-pagination", "a paginated method's 'response' must be a list (type: array) of "
+                           f"the items, or say in 'items' where the list is (a dotted path in the body, e.g. "
+                           f"'{data_wire}.items')")
+                return
+            parts = items.split(".")
+            found = self._at(method["response"], parts[1:]) if parts[0] == data_wire else None
+            if parts[0] != data_wire:
+                self.error(where + ("items",), "bad-pagination",
+                           f"'items' is a path in the whole body: in the envelope, the response is at '{data_wire}' "
+                           f"(e.g. '{data_wire}.{items}')")
+                return
+        else:
+            if is_list and style not in ("page", "cursor"):
+                self.error(where, "bad-pagination",
+                           f"a '{style}' page reads the next page from the response body: without an 'envelope' the "
+                           f"'response' must be an object holding the list (see 'items'), not the list itself")
+                return
+            items = str(options.get("items", "" if is_list else "data"))
+            found = self._at(method["response"], items.split(".") if items else [])
+        if found is None or found.get("type") != "array":
+            self.error(where + (("items",) if "items" in options else ()), "bad-pagination",
+                       f"the response has no list at '{items}': 'items' is the dotted path of the list of items in the "
+                       f"body")
+
+    def _at(self, schema: dict[str, Any], parts: list[str]) -> dict[str, Any] | None:
+        """The (resolved) schema at a path of property names, through `allOf` members; None where there is none."""
+        target = self._target(schema)
+        for part in parts:
+            if target is None:
+                return None
+            members = [target] + [m for m in target.get("allOf") or [] if isinstance(m, dict)]
+            found = None
+            for member in members:
+                resolved = self._target(member)
+                child = ((resolved or {}).get("properties") or {}).get(part)
+                if isinstance(child, dict):
+                    found = child
+            target = self._target(found) if found is not None else None
+        return target
 
     def _check_param(self, path: JsonPath, name: str, param: dict[str, Any], placeholders: list[str], verb: str,
                      root_count: int) -> None:

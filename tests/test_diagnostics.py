@@ -573,7 +573,7 @@ def test_a_paginated_method_needs_a_response(tmp_path: Path) -> None:
                    "          page_token: {in: query, schema: {type: string}}\n        pagination: {}\n"),
                   ("/positions/{symbol}", "/positions"))
     assert diagnostics(tmp_path, text) == [
-        ("spec.yaml:32:21: error: a paginated method's 'response' must be a list (type: array) of the items "
+        ("spec.yaml:32:21: error: a paginated method needs a 'response' that holds the list of items "
          "[bad-pagination]")
     ]
 

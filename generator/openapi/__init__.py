@@ -39,8 +39,11 @@ What maps to what:
   types JSON wins; else `application/x-www-form-urlencoded` -> `request_format: form` and `multipart/form-data` ->
   `multipart` (fields as parameters, `encoding` styles as `style`/`explode`), `text/plain` -> `text`, any other
   type -> `binary` (with `content_type`).
+- List operations whose query parameters and response have a known shape (cursor, iterator, token, next link,
+  page numbers) -> `pagination` with its `style` (`pagination.py`); a header parameter `Idempotency-Key` (any
+  casing) -> `idempotency_header` instead of a parameter.
 - An overrides file (`--config`) renames types, methods, resources and path/body parameters, moves methods into
-  (sub-)resources and marks pagination ([OVERRIDES] below).
+  (sub-)resources and declares or turns off pagination ([OVERRIDES] below).
 
 Anything that cannot be expressed is a warning that names its JSON pointer in the OpenAPI document; nothing is
 dropped without one. Documentation-only keys (`externalDocs`, `xml`, `$comment`, response `examples`, `info.contact`,

@@ -63,6 +63,9 @@ def _config_errors(doc: Document) -> Iterator[Diagnostic]:
         yield from _unknown_keys(doc, ("methods", name), method, CONFIG_KEYS["method"])
         if not isinstance(method.get("params", {}), dict):
             yield doc.error(("methods", name, "params"), "wrong-type", "'params' maps old names to new names")
+        if not isinstance(method.get("pagination", True), (bool, dict)):
+            yield doc.error(("methods", name, "pagination"), "wrong-type", "'pagination' is false (not paginated), "
+                            "true (as detected) or a mapping (the spec's pagination keys)")
 
 
 def _unknown_keys(doc: Document, path: JsonPath, data: dict[str, Any], known: tuple[str, ...]) -> Iterator[Diagnostic]:

@@ -12,12 +12,13 @@ from . import names
 from .bodies import Bodies
 from .documents import DOC_ONLY, VERBS
 from .names import VERSION, Layout, Plan
+from .pagination import Pages
 from .parameters import Parameters
 from .responses import Responses
 from .security import Security
 
 
-class Operations(Parameters, Bodies, Responses, Security):
+class Operations(Parameters, Bodies, Responses, Security, Pages):
     """`_resources` walks `paths` once; each operation becomes a method through `_add_method`."""
 
     # resources and methods ---------------------------------------------------------------------------------------
@@ -216,8 +217,6 @@ class Operations(Parameters, Bodies, Responses, Security):
         if operation.get("deprecated") is True:
             method["deprecated"] = True
         method.update(body_keys)
-        if override.get("pagination") is True or isinstance(override.get("pagination"), dict):
-            method["pagination"] = override["pagination"] if isinstance(override["pagination"], dict) else {}
         security = self._operation_security(operation.get("security"), path + ("security",))
         if security is not None:
             method["security"] = security
@@ -231,6 +230,7 @@ class Operations(Parameters, Bodies, Responses, Security):
             method["response_format"] = response_format
         if response is not None:
             method["response"] = response
+        self._pages_and_keys(method, verb, operation, override, path)  # pagination.py
         return method
 
 
