@@ -2,8 +2,9 @@
 
 For one OpenAPI document, `run_document` does what a new user would: `clientgen import-openapi`, `clientgen
 generate`, ruff + black --check + mypy --strict on the SDK, then every generated method, sync and async, against
-Prism serving the ORIGINAL document. The calls run in a fresh interpreter (`python -m tests.real_apis calls ...`),
-so a generated package never shares a process with another one or with pytest.
+Prism serving the ORIGINAL document (or Steady, for the calls Prism cannot answer: STEADY_SERVES). The calls run
+in a fresh interpreter (`python -m tests.real_apis calls ...`), so a generated package never shares a process with
+another one or with pytest.
 
 A call passes only when its result is what the method's return annotation declares (checked recursively: models,
 lists, dicts, unions, literals, pages and streams item by item, binary bodies read to the end), and a `None` is a
@@ -1194,14 +1195,15 @@ def _name(declared: Any) -> str:
 
 def table(results: list[Result], expected: Mapping[str, str], limited: Mapping[str, str]) -> str:
     """The per-document table and the overall pass rate (markdown)."""
-    lines = ["| document | operations | import errors | warnings | lint | calls passed/total | limited | status |",
-             "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |"]
+    lines = ["| document | operations | import errors | warnings | lint | calls passed/total | on Steady | limited | status |",
+             "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |"]
     passed = total = 0
     for result in sorted(results, key=lambda r: r.doc_id):
         limits = [c for c in result.calls if is_limited(result.doc_id, c, limited)]
         status = "xfail" if result.doc_id in expected else ""
         lines.append(f"| {result.doc_id} | {result.operations} | {len(result.import_errors)} | {result.warnings} | "
-                     f"{result.lint_summary()} | {result.passed}/{len(result.calls)} | {len(limits)} | {status} |")
+                     f"{result.lint_summary()} | {result.passed}/{len(result.calls)} | "
+                     f"{sum(call.mock == 'steady' for call in result.calls)} | {len(limits)} | {status} |")
         passed += result.passed
         total += len(result.calls)
     rate = f"{100 * passed / total:.1f}%" if total else "-"

@@ -1,6 +1,7 @@
 """Real APIs, end to end: every document of ../shared/specs (OpenAI, 49 single-feature oas-examples, Clear Street) is
 imported, generated, linted (ruff, black --check, mypy --strict) and every generated method is called, sync and
-async, against Prism serving the original document. tests/REAL_APIS.md explains how to read the results.
+async, against Prism serving the original document (Steady for the calls Prism cannot answer: STEADY_SERVES in
+tests/real_apis.py). tests/REAL_APIS.md explains how to read the results.
 
 The documents run in a pool of worker processes (REAL_APIS_WORKERS, default: 2) started by the first test; each
 test waits for its own document. The summary table is printed at the end of the run and written to
