@@ -182,6 +182,10 @@ def strip_colors(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
     mock = PRISM
     if argv[1:2] and argv[1] in MOCKS:
@@ -190,6 +194,7 @@ def main(argv: list[str]) -> int:
         print(install(mock))
         return 0
     if argv[:1] == ["serve"] and len(argv) in (2, 3):
+        signal.signal(signal.SIGTERM, _interrupt)  # the mock runs in a session of its own: stop it on SIGTERM too
         with serve(Path(argv[1]), int(argv[2]) if len(argv) == 3 else None, mock=mock) as server:
             print(f"serving {argv[1]} at {server.url}; Ctrl-C stops", flush=True)
             try:
