@@ -676,6 +676,11 @@ class Api:
             yield from resource.walk()
 
     @property
+    def styled_paths(self) -> bool:
+        """Does a method have a path parameter with a `style` (the runtime's `styled_path_param` is needed)?"""
+        return any(p.style for r in self.all_resources() for m in r.methods for p in m.located("path"))
+
+    @property
     def example_method(self) -> tuple[Code, Method] | None:
         """The README's example, with its dotted path from the client (v1.positions.cancel_position_instruction): the
         first method that returns a body, so the example can show it, else the first method."""
@@ -1177,8 +1182,10 @@ class _Builder:
                             ("_pagination", "request_page as _request_page"),
                             ("_pagination", "async_request_page as _async_request_page")}
                 imports |= method.pagination.item.imports
-            if method.located("path"):
+            if any(not p.style for p in method.located("path")):
                 imports.add(("_utils", "path_param as _path_param"))
+            if any(p.style for p in method.located("path")):
+                imports.add(("_utils", "styled_path_param as _styled_path_param"))
             if any(p.comma_separated for p in method.params):
                 imports.add(("_utils", "comma_separated as _comma_separated"))
             if method.field_body:
@@ -1232,7 +1239,7 @@ class _Builder:
             description=spec.get("description", ""),
             verb=verb,
             path=path,
-            path_code=_path_code(path, {p.wire_name: p.name for p in path_params}),
+            path_code=_path_code(path, {p.wire_name: p for p in path_params}),
             positional=positional,
             keyword=keyword,
             response_type=response_type,
@@ -1407,7 +1414,7 @@ class _Builder:
                                  frozenset({("_files", "FileTypes"), ("collections.abc", "Iterable")}))
         style = spec.get("style", "")
         if "explode" in spec and not style:
-            style = "form"
+            style = "simple" if location == "path" else "form"
         if not style and location == "query" and _is_object(self._flatten(self._resolve(schema))):
             style = "form"  # an object in a query: each property an entry of its own, as OpenAPI's default says
         return Param(
@@ -1789,15 +1796,20 @@ def _relative(from_module: str, to_module: str) -> str:
     return "." * (len(origin) - common + 1) + ".".join(target[common:])
 
 
-def _path_code(path: str, names: dict[str, str]) -> Code:
-    """'"/v1/accounts/" + _path_param(account_id) + ...': literal parts escaped, parameters encoded at run time."""
+def _path_code(path: str, params: dict[str, Param]) -> Code:
+    """'"/v1/accounts/" + _path_param(account_id) + ...': literal parts escaped, parameters encoded at run time
+    (a parameter with a `style`: `_styled_path_param(name, value, style, explode)`, which writes its prefix too)."""
     parts: list[str] = []
     position = 0
     for match in PLACEHOLDER.finditer(path):
         if match.start() > position:
             parts.append(py_str(path[position:match.start()]))
         wire = match.group(1)
-        parts.append(f"_path_param({py_str(wire)}, {names[wire]})")
+        param = params[wire]
+        if param.style:
+            parts.append(f"_styled_path_param({py_str(wire)}, {param.name}, {py_str(param.style)}, {param.explode})")
+        else:
+            parts.append(f"_path_param({py_str(wire)}, {param.name})")
         position = match.end()
     if position < len(path):
         parts.append(py_str(path[position:]))

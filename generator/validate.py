@@ -32,6 +32,7 @@ REF_SIBLINGS = frozenset({"$ref", "description", "nullable", "example", "default
 # Python name -> where it was taken and by what ("schema 'Foo'"); the SDK's own names have no position.
 Names = dict[str, tuple[JsonPath, str]]
 SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
+PATH_STYLES = ("simple", "label", "matrix")  # OpenAPI's styles of path parameters
 ACCESS_FLAGS = frozenset({"readOnly", "writeOnly"})  # may also stand beside $ref: they apply to the property
 # What a value of these keys must look like, in words; the JSON Schema's regular expressions are no help to authors.
 PATTERN_HINTS = {
@@ -763,10 +764,18 @@ class _Semantics:
                 if key not in param:
                     continue
                 where = param.get("in")
+                if where == "path":
+                    if key == "style" and param[key] not in PATH_STYLES:
+                        self.error(path + ("params", name, key), "bad-style",
+                                   "the style of a path parameter is simple, label or matrix")
+                    continue
                 if not (where == "query" or (where == "body" and request_format in ("form", "multipart"))):
                     self.error(path + ("params", name, key), "bad-style",
-                               f"'{key}' applies only to query parameters and to the body fields of 'form' and "
-                               f"'multipart' methods")
+                               f"'{key}' applies only to query and path parameters and to the body fields of "
+                               f"'form' and 'multipart' methods")
+                elif key == "style" and param[key] in PATH_STYLES:
+                    self.error(path + ("params", name, key), "bad-style",
+                               f"'{param[key]}' is a style of path parameters")
                 elif "array_format" in param:
                     self.error(path + ("params", name, key), "bad-style",
                                f"'{key}' and 'array_format' cannot be combined; 'style: form, explode: false' is "

@@ -1,9 +1,12 @@
-"""An OpenAPI mock server for the end-to-end tests: Prism (@stoplight/prism-cli) from the npm registry.
+"""OpenAPI mock servers for the end-to-end tests, from the npm registry: Prism (@stoplight/prism-cli), and Steady
+(@stdy/cli) for what Prism cannot serve (tests/REAL_APIS.md says which calls).
 
-    python -m tests.mock_server install          # npm ci into .cache/mock-server (pinned by tests/prism/package-lock.json)
-    python -m tests.mock_server serve DOC [PORT]  # serve an OpenAPI document on 127.0.0.1 until Ctrl-C
+    python -m tests.mock_server install [steady]          # npm ci into .cache/ (pinned by tests/<mock>/package-lock.json)
+    python -m tests.mock_server serve [steady] DOC [PORT]  # serve an OpenAPI document on 127.0.0.1 until Ctrl-C
 
-Needs node and npm. The install is cached: it reruns only when tests/prism/package*.json change.
+Needs node and npm. An install is cached: it reruns only when that mock's package*.json change. Steady is a binary
+(compiled with Deno) that npm installs from the registry package `@stdy/cli-<platform>-<arch>`, an optional
+dependency of `@stdy/cli`: no install script, nothing fetched from elsewhere.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -20,13 +24,39 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "tests" / "prism"
-CACHE = ROOT / ".cache" / "mock-server"
-ENTRY = CACHE / "node_modules" / "@stoplight" / "prism-cli" / "dist" / "index.js"
 HOST = "127.0.0.1"  # loopback only
+
+
+@dataclass(frozen=True)
+class Mock:
+    """One pinned mock server: its npm package (tests/<name>/package*.json), where it is installed, its entry
+    script, the log line that says it listens, and its command line."""
+
+    name: str
+    package: Path
+    cache: Path
+    entry: Path
+    ready: str
+
+    def command(self, document: Path, port: int, options: tuple[str, ...]) -> list[str]:
+        if self.name == "prism":
+            return ["node", str(self.entry), "mock", *options, "--host", HOST, "--port", str(port), str(document)]
+        # Steady validates every request (an invalid one gets 400: --reject-on-sdk-error is its default) and answers
+        # with the document's examples, else a response generated from the schema (--generator-seed: always the same).
+        return ["node", str(self.entry), "--host", HOST, "--port", str(port), "--no-color", "--generator-seed", "1", *options, str(document)]
+
+
+PRISM = Mock("prism", ROOT / "tests" / "prism", ROOT / ".cache" / "mock-server",
+             ROOT / ".cache" / "mock-server" / "node_modules" / "@stoplight" / "prism-cli" / "dist" / "index.js",
+             "Prism is listening")
+STEADY = Mock("steady", ROOT / "tests" / "steady", ROOT / ".cache" / "steady",
+              ROOT / ".cache" / "steady" / "node_modules" / "@stdy" / "cli" / "steady.js",
+              "Ready to accept requests")
+MOCKS = {mock.name: mock for mock in (PRISM, STEADY)}
 
 
 class MockServerError(RuntimeError):
@@ -39,26 +69,26 @@ def tools_missing() -> str | None:
     return f"{' and '.join(missing)} not found on PATH" if missing else None
 
 
-def install() -> Path:
-    """`npm ci` the pinned Prism into .cache/mock-server (once; concurrent callers wait on a lock)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    stamp = CACHE / ".installed"
-    wanted = hashlib.sha256(b"".join((PACKAGE / n).read_bytes() for n in ("package.json", "package-lock.json")))
-    with open(CACHE / ".lock", "w") as lock:
+def install(mock: Mock = PRISM) -> Path:
+    """`npm ci` the pinned mock into .cache/ (once; concurrent callers wait on a lock)."""
+    mock.cache.mkdir(parents=True, exist_ok=True)
+    stamp = mock.cache / ".installed"
+    wanted = hashlib.sha256(b"".join((mock.package / n).read_bytes() for n in ("package.json", "package-lock.json")))
+    with open(mock.cache / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if ENTRY.exists() and stamp.exists() and stamp.read_text() == wanted.hexdigest():
-            return ENTRY
+        if mock.entry.exists() and stamp.exists() and stamp.read_text() == wanted.hexdigest():
+            return mock.entry
         for name in ("package.json", "package-lock.json"):
-            shutil.copyfile(PACKAGE / name, CACHE / name)
+            shutil.copyfile(mock.package / name, mock.cache / name)
         env = {**os.environ, "SCARF_ANALYTICS": "false", "DO_NOT_TRACK": "1"}
         result = subprocess.run(
             ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=CACHE, env=env, check=False, capture_output=True, text=True, timeout=600,
+            cwd=mock.cache, env=env, check=False, capture_output=True, text=True, timeout=600,
         )
-        if result.returncode != 0 or not ENTRY.exists():
+        if result.returncode != 0 or not mock.entry.exists():
             raise MockServerError(f"npm ci failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
         stamp.write_text(wanted.hexdigest())
-    return ENTRY
+    return mock.entry
 
 
 def free_port() -> int:
@@ -68,11 +98,14 @@ def free_port() -> int:
 
 
 class Server:
-    """A running Prism: `url`, and everything it logged so far (`log()`), for failure messages."""
+    """A running mock server: `url`, and everything it logged so far (`log()`), for failure messages."""
 
-    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+    def __init__(self, process: subprocess.Popen[str], url: str, mock: Mock = PRISM,
+                 started_with: tuple[Path, tuple[str, ...]] | None = None) -> None:
         self.process = process
         self.url = url
+        self.mock = mock
+        self.started_with = started_with  # (document, options), for `restart`
         self._lines: list[str] = []
         self._ready = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
@@ -81,7 +114,7 @@ class Server:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self._lines.append(line)
-            if "Prism is listening" in line:
+            if self.mock.ready in line:
                 self._ready.set()
         self._ready.set()
 
@@ -90,34 +123,54 @@ class Server:
 
     def wait_ready(self, timeout: float) -> None:
         if not self._ready.wait(timeout) or self.process.poll() is not None:
-            raise MockServerError(f"Prism did not start (exit {self.process.poll()}):\n{self.log()}")
+            raise MockServerError(f"{self.mock.name} did not start (exit {self.process.poll()}):\n{self.log()}")
 
 
-def start(document: Path, port: int | None = None, options: tuple[str, ...] = ()) -> Server:
-    """Start Prism in static mode (responses are the document's examples) on 127.0.0.1 and return at once: the
-    caller may do other work while it starts, then `wait_ready`, and must `stop` it. `options` go to `prism mock`
-    (`--ignoreExamples`: static responses built from the schemas)."""
-    entry = install()
+def start(document: Path, port: int | None = None, options: tuple[str, ...] = (), mock: Mock = PRISM) -> Server:
+    """Start a mock server (Prism in static mode: responses are the document's examples) on 127.0.0.1 and return at
+    once: the caller may do other work while it starts, then `wait_ready`, and must `stop` it. `options` go to the
+    mock's command line (Prism: `--dynamic`: responses built from the schemas). In a session of its own, so that
+    `stop` also ends what it started (Steady's node wrapper runs the binary as a child)."""
+    install(mock)
     port = port or free_port()
-    command = ["node", str(entry), "mock", *options, "--host", HOST, "--port", str(port), str(document)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    process = subprocess.Popen(mock.command(document, port, options), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True,
                                env={**os.environ, "SCARF_ANALYTICS": "false", "NO_COLOR": "1", "FORCE_COLOR": "0"})
-    return Server(process, f"http://{HOST}:{port}")
+    return Server(process, f"http://{HOST}:{port}", mock, (document, options))
+
+
+def restart(server: Server) -> Server:
+    """Stop a mock server (one that crashed) and start the same mock on the same document again (a new port)."""
+    stop(server)
+    assert server.started_with is not None
+    document, options = server.started_with
+    return start(document, None, options, server.mock)
 
 
 def stop(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    """End the mock server and whatever it started (its process group, which `start` made for it alone)."""
+    for sent in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.process.pid, sent)
+        except ProcessLookupError:
+            pass
+        try:
+            server.process.wait(timeout=10)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    try:  # the wrapper has gone; its child, if it outlived the wrapper, goes too
+        os.killpg(server.process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 @contextmanager
-def serve(document: Path, port: int | None = None, startup_timeout: float = 120.0) -> Iterator[Server]:
-    """Run Prism in static mode (responses are the document's examples) on 127.0.0.1; stop it afterwards."""
-    server = start(document, port)
+def serve(document: Path, port: int | None = None, startup_timeout: float = 120.0,
+          mock: Mock = PRISM) -> Iterator[Server]:
+    """Run a mock server (Prism in static mode: responses are the document's examples) on 127.0.0.1; stop it
+    afterwards."""
+    server = start(document, port, mock=mock)
     try:
         server.wait_ready(startup_timeout)
         yield server
@@ -129,12 +182,20 @@ def strip_colors(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["install"]:
-        print(install())
+    mock = PRISM
+    if argv[1:2] and argv[1] in MOCKS:
+        mock = MOCKS[argv.pop(1)]
+    if argv == ["install"]:
+        print(install(mock))
         return 0
     if argv[:1] == ["serve"] and len(argv) in (2, 3):
-        with serve(Path(argv[1]), int(argv[2]) if len(argv) == 3 else None) as server:
+        signal.signal(signal.SIGTERM, _interrupt)  # the mock runs in a session of its own: stop it on SIGTERM too
+        with serve(Path(argv[1]), int(argv[2]) if len(argv) == 3 else None, mock=mock) as server:
             print(f"serving {argv[1]} at {server.url}; Ctrl-C stops", flush=True)
             try:
                 while server.process.poll() is None:

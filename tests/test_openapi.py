@@ -434,6 +434,35 @@ def test_bodies_parameters_and_names(tmp_path: Path) -> None:
     assert "date: str | date | Omit = omit" in resource
 
 
+def test_exploded_path_parameters_keep_their_style(tmp_path: Path) -> None:
+    """An exploded array or object path parameter gets `style` and `explode: true` (its items each carry the
+    prefix: `;k=v;k2=v2`); a scalar or a not exploded one keeps its label/matrix prefix in the path; an exploded
+    header object still cannot be expressed (a warning)."""
+    obj = {"type": "object", "properties": {"k": {"type": "string"}}}
+    ok = {"200": {"description": "ok"}}
+    document = {"openapi": "3.0.3", "info": {"title": "Styles", "version": "1"}, "paths": {
+        "/a/{id}/{ids}/{at}/{point}": {"get": {"operationId": "styled", "responses": ok, "parameters": [
+            {"name": "id", "in": "path", "required": True, "style": "matrix", "explode": True,
+             "schema": {"type": "string"}},
+            {"name": "ids", "in": "path", "required": True, "style": "label", "explode": True,
+             "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "at", "in": "path", "required": True, "style": "matrix", "explode": True, "schema": obj},
+            {"name": "point", "in": "path", "required": True, "explode": True, "schema": obj},
+            {"name": "X-O", "in": "header", "explode": True, "schema": obj}]}}}}
+    source = tmp_path / "styles.json"
+    source.write_text(json.dumps(document))
+    result = import_openapi(source)
+    method = result.spec["resources"]["a"]["methods"]["styled"]
+    assert method["http"] == "GET /a/;id={id}/{ids}/{at}/{point}"
+    params = method["params"]
+    assert (params["ids"]["style"], params["ids"]["explode"]) == ("label", True)
+    assert (params["at"]["style"], params["at"]["explode"]) == ("matrix", True)
+    assert "style" not in params["point"] and params["point"]["explode"] is True
+    assert "style" not in params["id"] and "explode" not in params["id"]
+    assert [w.message.split(": ", 1)[1] for w in result.warnings if "explode" in w.message] == [
+        "an exploded header parameter that is an array or object cannot be expressed; sent not exploded (a,b / k,v)"]
+
+
 def test_responses_without_an_envelope_and_their_media_types(tmp_path: Path) -> None:
     """No envelope: each method returns its success response's schema. JSON wins over other media types; without
     it, text/event-stream is an event stream (typed by its schema), text/* text, anything else binary. None of it

@@ -1,6 +1,7 @@
 """Real APIs, end to end: every document of ../shared/specs (OpenAI, 49 single-feature oas-examples, Clear Street) is
 imported, generated, linted (ruff, black --check, mypy --strict) and every generated method is called, sync and
-async, against Prism serving the original document. tests/REAL_APIS.md explains how to read the results.
+async, against Prism serving the original document (Steady for the calls Prism cannot answer: STEADY_SERVES in
+tests/real_apis.py). tests/REAL_APIS.md explains how to read the results.
 
 The documents run in a pool of worker processes (REAL_APIS_WORKERS, default: 2) started by the first test; each
 test waits for its own document. The summary table is printed at the end of the run and written to
@@ -22,6 +23,7 @@ import pytest
 
 from tests.real_apis import (
     CACHE,
+    NO_RESPONSES,
     Call,
     Planned,
     Result,
@@ -35,6 +37,8 @@ from tests.real_apis import (
     sample,
     schema_problem,
     served_document,
+    steady_document,
+    steady_problems,
     table,
 )
 
@@ -42,46 +46,18 @@ from tests.real_apis import (
 # "DOC::resource.method" (sync and async) or "DOC::resource.method sync|async". A call listed here is counted but
 # not asserted; one that passes anyway fails the test, so the list only ever holds what is still needed.
 # It must stay empty for openai.
-ABSENT_ARRAY_HEADER = ("Prism 5.14.2 crashes when an optional array header is left out (TypeError: Cannot read "
-                       "properties of undefined (reading 'split'), validator/deserializers/style/simple.js); checked "
-                       "with curl: the same request with the header gets 200")
-NO_RESPONSES = "the operation declares no responses (allowed in 3.1): Prism answers 500 NO_RESPONSE_RESPONSE_DEFINED"
+# (tests/real_apis.py's STEADY_SERVES lists the calls that the second mock, Steady, serves because Prism cannot.)
+IMPOSSIBLE_ALL_OF = ("the body schema is an allOf of string and integer: no request can be valid (Prism answers 422; "
+                     "Steady 400 E1012 'Impossible schema')")
 KNOWN_MOCK_LIMITATIONS: dict[str, str] = {
-    "30-circular-paths::anything.put": ABSENT_ARRAY_HEADER,
-    "30-discriminators::potentially_undefined_form_data.create": "both members of the body's oneOf are the same "
-    "schema (an allOf of BasePurchaseWebhookEvent alone), so every body matches both; Prism validates oneOf as JSON "
-    "Schema (exactly one) without the discriminator: 422 for any body",
     "30-http-status-codes::status.get_status_10?": "the operation's only response is a 1xx status: Prism sends it "
     "and nothing after it; a 1xx is never a final response (curl waits for one until it times out, httpx raises "
-    "RemoteProtocolError)",
-    "30-parameters-style::anything.headers.*": ABSENT_ARRAY_HEADER,
-    "30-parameters-style::anything.path.*": "Prism 5.14.2 crashes on every array path parameter (TypeError: value.split is not "
-    "a function, validator/deserializers/style/simple.js), even on the canonical /anything/path/simple/a/b,c/name,x "
-    "sent with curl",
-    "30-parameters-style::anything.query.*_delimited": "Prism 5.14.2 throws 'Space/pipe/comma.. delimited "
-    "style is only applicable to array parameter' (the document puts the style on an object parameter too) on "
-    "any request, even `?array=a|b` sent with curl",
-    "30-parameters-style::anything.form_data.*_delimited": "Prism 5.14.2 throws "
-    "'Space/pipe/comma.. delimited style is only applicable to array parameter' (the document's `encoding` puts the "
-    "style on a primitive and an object too) on any request, even `curl -F 'array=a b'`",
+    "RemoteProtocolError). Steady refuses to load the document (E1019: operations without a 2xx response)",
     "30-schema-circular::circular.put": "the operation's required `Authorization` header parameter is one "
-    "OpenAPI says SHALL be ignored (the SDK sets that header; the document declares no security scheme), but Prism "
-    "validates it and answers the document's 400",
-    "30-schema-types::anything.quirks.polymorphism.*_incompatible_all_of": "the body schema is an allOf of string and integer: no "
-    "request can be valid, Prism answers 422",
-    "30-schema-validation::anything.jsonschema_formats.list": "the document's own examples do not match "
-    "their formats (duration: 'TBD', json-pointer: '#/a~1b'): Prism answers 422",
-    "31-parameters-style": "every operation either declares no responses (Prism answers 500) or crashes Prism 5.14.2 "
-    "(TypeError in validator/deserializers/style/simple.js)",
-    "31-readme-extensions": NO_RESPONSES + " (every operation)",
-    "31-schema-encoding-style": NO_RESPONSES + " (its one operation)",
-    "31-schema-types": NO_RESPONSES + " (every operation; Prism's log shows each request passed its validation, "
-    "but for anything.quirks.polymorphism.*_incompatible_all_of, whose body schema is an allOf of string and integer that no request "
-    "can satisfy: 422)",
-    "31-schema-validation-local::anything.jsonschema_formats.list": "the document's own examples do not "
-    "match their formats (duration: 'TBD', json-pointer: '#/a~1b'): Prism answers 422",
-    "31-train-travel::bookings.create": "the document's own example of trip_id is not a uuid "
-    "('4f4e4e1-c824-...', 7 digits in the first group) as its format says: Prism answers the document's 400",
+    "OpenAPI says SHALL be ignored (the SDK sets that header; the document declares no security scheme), but both "
+    "mocks validate it: Prism answers the document's 400, Steady 400 E3004 'Missing required header parameter'",
+    "30-schema-types::anything.quirks.polymorphism.*_incompatible_all_of": IMPOSSIBLE_ALL_OF,
+    "31-schema-types::anything.quirks.polymorphism.*_incompatible_all_of": IMPOSSIBLE_ALL_OF,
 }
 
 # Documents expected to fail, each with its reason: strict xfail, so a document that starts passing must be taken
@@ -334,3 +310,38 @@ def test_an_operation_without_success_response_passes_with_its_typed_status_erro
     assert "ValueError" in expected_error(ValueError("x"), only_404)
     with_success = Planned("pets.get", ("pets",), "get", [], {}, body=True, errors=())
     assert "NotFoundError" in expected_error(NotFoundError(404), with_success)
+
+
+def test_steady_serves_an_operation_without_responses_and_rejects_wrong_requests(tmp_path: Path) -> None:
+    """The second mock proves something only if it validates: an operation that declares no responses is answered
+    204 (the copy Steady serves declares it) when the request is valid; a wrong body, content type or required
+    query parameter gets a 400, and a value out of its bounds or format a diagnostic that fails the call."""
+    import httpx
+
+    from tests import mock_server
+
+    if mock_server.tools_missing():
+        pytest.skip(f"the mock server needs node and npm: {mock_server.tools_missing()}")
+    body = {"type": "object", "required": ["size"], "properties": {
+        "size": {"type": "integer", "minimum": 1}, "email": {"type": "string", "format": "email"}}}
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/boxes": {"put": {
+        "operationId": "putBox",
+        "parameters": [{"name": "color", "in": "query", "required": True, "schema": {"enum": ["red", "blue"]}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}}}}}}
+    source = tmp_path / "doc.json"
+    source.write_text(json.dumps(document))
+    served = steady_document(source, tmp_path / "work")
+    assert json.loads(served.read_text())["paths"]["/boxes"]["put"]["responses"] == NO_RESPONSES
+    with mock_server.serve(served, mock=mock_server.STEADY) as server, httpx.Client(base_url=server.url) as http:
+        good = http.put("/boxes", params={"color": "red"}, json={"size": 2, "email": "a@example.com"})
+        assert (good.status_code, good.content, steady_problems(good.headers)) == (204, b"", "")
+        for params, kwargs in [({"color": "red"}, {"json": {"size": "2"}}), ({"color": "red"}, {"json": {}}),
+                               ({"color": "green"}, {"json": {"size": 2}}), ({}, {"json": {"size": 2}}),
+                               ({"color": "red"}, {"content": b"size=2", "headers": {
+                                   "content-type": "application/x-www-form-urlencoded"}})]:
+            wrong = http.put("/boxes", params=params, **kwargs)
+            assert (wrong.status_code, wrong.headers["x-steady-request-valid"]) == (400, "false"), (params, kwargs)
+            assert steady_problems(wrong.headers).startswith("E3"), (params, kwargs)
+        for value, code in [({"size": 0}, "E4004"), ({"size": 1, "email": "not-an-email"}, "E4001")]:
+            noted = http.put("/boxes", params={"color": "red"}, json=value)
+            assert noted.status_code == 204 and steady_problems(noted.headers).startswith(code), value

@@ -268,6 +268,17 @@ def test_array_and_object_path_parameters(sdk: Harness, server: ScriptedServer) 
     assert server.seen[-1].path == "/reports/1,2/cells/;at=row,1,col,a%2Fb%2Cc"
 
 
+def test_exploded_path_parameters_of_each_style(sdk: Harness, server: ScriptedServer) -> None:
+    """OpenAPI's exploded path styles: label `.1.2`, matrix `;row=1;col=a%2Fb`, simple `x=1,y=2` (each key and
+    value percent-encoded), as the document's `style`/`explode` say."""
+    server.reply(Reply(200, {"request_id": "r", "data": ["x"]}))
+
+    rows = sdk.run(sdk.client().reports.get_rows({"x": 1, "y": 2}, ids=[1, 2], at={"row": 1, "col": "a/b"}))
+
+    assert rows.data == ["x"]
+    assert server.seen[-1].path == "/reports/.1.2/rows/;row=1;col=a%2Fb/x=1,y=2"
+
+
 def test_an_optional_text_body_left_out_sends_no_body(sdk: Harness, server: ScriptedServer) -> None:
     server.reply(Reply(204, b""))
 
@@ -284,6 +295,13 @@ def test_header_and_path_values_in_simple_style(bodies_sdk: Any) -> None:
     assert utils.path_param("ids", ["a b", "c"]) == "a%20b,c"
     with pytest.raises(ValueError, match="non-empty"):
         utils.path_param("ids", [])
+    assert utils.styled_path_param("ids", ["a b", "c"], "matrix", True) == ";ids=a%20b;ids=c"
+    assert utils.styled_path_param("ids", ["a b", "c"], "matrix", False) == ";ids=a%20b,c"
+    assert utils.styled_path_param("at", {"k": "v,w"}, "label", False) == ".k,v%2Cw"
+    assert utils.styled_path_param("at", {"k": "v", "n": 1}, "label", True) == ".k=v.n=1"
+    assert utils.styled_path_param("id", "x", "matrix", True) == ";id=x"
+    with pytest.raises(ValueError, match="non-empty"):
+        utils.styled_path_param("at", {}, "matrix", True)
 
 
 def test_multipart_with_every_field_left_out(bodies_sdk: Any) -> None:

@@ -119,7 +119,8 @@ class Parameters(Schemas):
     def _style(self, where: str, param: dict[str, Any], schema: dict[str, Any], path: JsonPath) -> dict[str, Any]:
         """The spec's keys for a parameter's `style`/`explode`: a query array of style form, not exploded, is
         `array_format: comma` (ids=a,b); other query styles are `style` (and `explode` where it is not the
-        style's default); path styles `label`/`matrix` are written into the path (see _styled_route)."""
+        style's default); path styles `label`/`matrix` are written into the path (see _styled_route), but for an
+        exploded array or object path parameter, whose items each get the prefix, `style` and `explode: true`."""
         style = param.get("style", {"query": "form", "cookie": "form", "path": "simple"}.get(where, "simple"))
         explode = param.get("explode", style == "form")
         for key in ("allowReserved", "allowEmptyValue"):
@@ -134,8 +135,10 @@ class Parameters(Schemas):
                 self.warn(path + ("style",), f"query parameter style '{style}' is not an OpenAPI query style; "
                           "sent as style form", "param-style")
             return {}
-        if where in ("path", "header") and explode is True and not self._scalar(schema):
-            self.warn(path + ("explode",), f"an exploded {where} parameter that is an array or object cannot be "
+        if where == "path" and explode is True and not self._scalar(schema) and style in ("simple", "label", "matrix"):
+            return ({"style": style} if style != "simple" else {}) | {"explode": True}  # (`;k=v;k2=v2`...)
+        if where == "header" and explode is True and not self._scalar(schema):
+            self.warn(path + ("explode",), "an exploded header parameter that is an array or object cannot be "
                       "expressed; sent not exploded (a,b / k,v)", "param-style")
         if where == "path" and style in ("label", "matrix"):
             return {"_path_style": style}

@@ -21,6 +21,7 @@ __all__ = [
     "materialize",
     "path_param",
     "setup_logging",
+    "styled_path_param",
     "to_json",
     "to_query",
 ]
@@ -46,6 +47,35 @@ def path_param(name: str, value: object) -> str:
     if text in (".", ".."):
         raise ValueError(f"`{name}` cannot be {text!r}: it would change the request path")
     return quote(text, safe="")
+
+
+def styled_path_param(name: str, value: object, style: str, explode: bool) -> str:
+    """A path parameter of OpenAPI style `simple`, `label` or `matrix`, its prefix included; with explode, each item
+    of an array or property of an object stands alone (label `.a.b`, matrix `;ids=a;ids=b`, objects `k=v` pairs:
+    simple `k=v,k2=v2`, label `.k=v.k2=v2`, matrix `;k=v;k2=v2`). Keys and values are percent-encoded."""
+    if isinstance(value, Mapping):
+        pairs = [(quote(_text(k), safe=""), quote(_text(v), safe="")) for k, v in value.items()]
+        if not pairs:
+            raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+        if explode:
+            joined = [f"{k}={v}" for k, v in pairs]
+            if style == "matrix":
+                return "".join(";" + pair for pair in joined)
+            return ("." + ".".join(joined)) if style == "label" else ",".join(joined)
+        items = [part for pair in pairs for part in pair]
+    elif _is_array(value):
+        items = [quote(_text(item), safe="") for item in value]
+        if not items:
+            raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+        if explode and style == "matrix":
+            return "".join(f";{quote(name, safe='')}={item}" for item in items)
+        if explode and style == "label":
+            return "." + ".".join(items)
+    else:
+        items = [path_param(name, value)]
+    if style == "matrix":
+        return f";{quote(name, safe='')}=" + ",".join(items)
+    return ("." if style == "label" else "") + ",".join(items)
 
 
 def to_json(value: object) -> object:

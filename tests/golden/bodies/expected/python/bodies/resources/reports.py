@@ -11,8 +11,11 @@ from .._encoding import cookie_header as _cookie_header
 from .._encoding import styled as _styled
 from .._types import Headers, Omit, Query, Timeout, omit
 from .._utils import path_param as _path_param
+from .._utils import styled_path_param as _styled_path_param
 from ..types.report_get_cells_params import ReportGetCellsParamsAtParam
 from ..types.report_get_cells_response import ReportGetCellsResponse
+from ..types.report_get_rows_params import ReportGetRowsParamsAtParam, ReportGetRowsParamsPointParam
+from ..types.report_get_rows_response import ReportGetRowsResponse
 from ..types.report_search_params import ReportSearchParamsFilterParam, ReportSearchParamsPointParam
 from ..types.report_search_response import ReportSearchResponse
 
@@ -91,6 +94,31 @@ class ReportsResource(SyncAPIResource):
             timeout=timeout,
         )
 
+    def get_rows(
+        self,
+        point: ReportGetRowsParamsPointParam,
+        *,
+        ids: Iterable[int],
+        at: ReportGetRowsParamsAtParam,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> ReportGetRowsResponse:
+        """Get Rows (exploded path parameters of each style)"""
+        return self._client.request(
+            ReportGetRowsResponse,
+            "GET",
+            "/reports/"
+            + _styled_path_param("ids", ids, "label", True)
+            + "/rows/"
+            + _styled_path_param("at", at, "matrix", True)
+            + "/"
+            + _styled_path_param("point", point, "simple", True),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class ReportsResourceWithRawResponse:
     """`ReportsResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -99,6 +127,7 @@ class ReportsResourceWithRawResponse:
         self._resource = resource
         self.search = to_raw_response_wrapper(resource.search)
         self.get_cells = to_raw_response_wrapper(resource.get_cells)
+        self.get_rows = to_raw_response_wrapper(resource.get_rows)
 
 
 class AsyncReportsResource(AsyncAPIResource):
@@ -168,6 +197,31 @@ class AsyncReportsResource(AsyncAPIResource):
             timeout=timeout,
         )
 
+    async def get_rows(
+        self,
+        point: ReportGetRowsParamsPointParam,
+        *,
+        ids: Iterable[int],
+        at: ReportGetRowsParamsAtParam,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout | Omit = omit,
+    ) -> ReportGetRowsResponse:
+        """Get Rows (exploded path parameters of each style)"""
+        return await self._client.request(
+            ReportGetRowsResponse,
+            "GET",
+            "/reports/"
+            + _styled_path_param("ids", ids, "label", True)
+            + "/rows/"
+            + _styled_path_param("at", at, "matrix", True)
+            + "/"
+            + _styled_path_param("point", point, "simple", True),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
 
 class AsyncReportsResourceWithRawResponse:
     """`AsyncReportsResource` with methods that return the raw HTTP response (`APIResponse`)."""
@@ -176,3 +230,4 @@ class AsyncReportsResourceWithRawResponse:
         self._resource = resource
         self.search = async_to_raw_response_wrapper(resource.search)
         self.get_cells = async_to_raw_response_wrapper(resource.get_cells)
+        self.get_rows = async_to_raw_response_wrapper(resource.get_rows)

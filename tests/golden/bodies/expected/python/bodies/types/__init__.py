@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from .base_response import BaseResponse
     from .report_get_cells_params import ReportGetCellsParams, ReportGetCellsParamsAtParam
     from .report_get_cells_response import ReportGetCellsResponse
+    from .report_get_rows_params import ReportGetRowsParams, ReportGetRowsParamsAtParam, ReportGetRowsParamsPointParam
+    from .report_get_rows_response import ReportGetRowsResponse
     from .report_search_params import (
         ReportSearchParams,
         ReportSearchParamsFilterParam,
@@ -41,6 +43,10 @@ __all__ = [
     "ReportGetCellsParams",
     "ReportGetCellsParamsAtParam",
     "ReportGetCellsResponse",
+    "ReportGetRowsParams",
+    "ReportGetRowsParamsAtParam",
+    "ReportGetRowsParamsPointParam",
+    "ReportGetRowsResponse",
     "ReportSearchParams",
     "ReportSearchParamsFilterParam",
     "ReportSearchParamsFilterParamOwnerParam",
@@ -67,6 +73,10 @@ BaseResponse .base_response
 ReportGetCellsParams .report_get_cells_params
 ReportGetCellsParamsAtParam .report_get_cells_params
 ReportGetCellsResponse .report_get_cells_response
+ReportGetRowsParams .report_get_rows_params
+ReportGetRowsParamsAtParam .report_get_rows_params
+ReportGetRowsParamsPointParam .report_get_rows_params
+ReportGetRowsResponse .report_get_rows_response
 ReportSearchParams .report_search_params
 ReportSearchParamsFilterParam .report_search_params
 ReportSearchParamsFilterParamOwnerParam .report_search_params
