@@ -293,6 +293,28 @@ def test_clear_street_has_all_61_operations() -> None:
     assert result.operations == 61 and _walk_methods(result.spec["resources"]) == 61
 
 
+@pytest.mark.skipif(not CLEAR_STREET.exists(), reason="the Clear Street document is not present")
+def test_clear_street_bodies_without_overrides() -> None:
+    """Object bodies are keyword arguments (`close_position(..., cancel_orders=True)`: a body that may be null, of
+    optional fields); the lists stay one argument, named after what they hold."""
+    v1 = import_openapi(CLEAR_STREET).spec["resources"]["v1"]["resources"]
+
+    def params(resource: str, method: str) -> dict[str, Any]:
+        return v1[resource]["methods"][method]["params"]  # type: ignore[no-any-return]
+
+    close = params("positions", "close_position")
+    assert list(close) == ["account_id", "instrument_id", "cancel_orders"]
+    assert (close["cancel_orders"]["in"], close["cancel_orders"]["schema"]) == (
+        "body", {"type": "boolean", "nullable": True})
+    assert "required" not in close["cancel_orders"]
+    assert {"columns", "filters", "sorts"} <= set(params("screener", "search_screener"))
+    assert params("screener", "search_screener")["filters"]["in"] == "body"
+    assert params("orders", "submit_orders")["orders"]["root"] is True
+    assert params("positions", "submit_position_instructions")["instructions"]["root"] is True
+    assert [n for n, p in params("orders", "replace_order").items() if p["in"] == "body"] == [
+        "limit_price", "quantity", "stop_price"]
+
+
 _ODD_VALUES: list[Any] = [None, 1, "x", [], {}, [1], {"a": 1}, True, {"$ref": "#/nope"}, {"type": "null"},
                           {"oneOf": []}, {"allOf": [{}]}, {"$ref": "#/components/schemas/Note"}]
 
