@@ -659,3 +659,30 @@ def test_a_root_body_never_takes_the_name_of_another_parameter(tmp_path: Path) -
     methods = import_openapi(source).spec["resources"]["x"]["methods"]
     assert list(methods["put_blob"]["params"]) == ["body", "Pets", "body_2"]
     assert list(methods["post_pets"]["params"]) == ["body", "Pets", "body_2"]  # `pets` is Pets' Python name
+
+
+OPENAI = ROOT.parent / "shared" / "specs" / "corpus" / "openai.yaml"
+
+
+@pytest.mark.skipif(not OPENAI.exists(), reason="the OpenAI document is not present")
+def test_openai_bodies_are_keyword_arguments() -> None:
+    """`CreateChatCompletionRequest` (an allOf of a $ref, itself an allOf, and an object) and every other body of
+    the document are flattened: no root body is left."""
+    resources = import_openapi(OPENAI).spec["resources"]
+    chat = resources["chat"]["methods"]
+    create = chat["create_chat_completion"]["params"]
+    assert create["model"]["required"] is True and create["messages"]["required"] is True
+    assert create["messages"]["schema"] == {"type": "array", "minItems": 1,
+                                            "items": {"$ref": "#/schemas/ChatCompletionRequestMessage"}}
+    assert {"temperature", "tools", "stream", "metadata"} <= set(create) and "body" not in create
+    stream = chat["create_chat_completion_stream"]
+    assert "stream" not in stream["params"] and stream["body_values"] == {"stream": True}
+    embedding = resources["embeddings"]["methods"]["create_embedding"]["params"]
+    assert [n for n, p in embedding.items() if p.get("required")] == ["input", "model"]
+
+    def roots(tree: dict[str, Any]) -> list[str]:
+        return [name for resource in tree.values() for name, method in (resource.get("methods") or {}).items()
+                if any(p.get("root") for p in (method.get("params") or {}).values())] + \
+            [name for resource in tree.values() for name in roots(resource.get("resources") or {})]
+
+    assert roots(resources) == []
