@@ -294,6 +294,28 @@ def test_clear_street_has_all_61_operations() -> None:
     assert result.operations == 61 and _walk_methods(result.spec["resources"]) == 61
 
 
+@pytest.mark.skipif(not CLEAR_STREET.exists(), reason="the Clear Street document is not present")
+def test_clear_street_bodies_without_overrides() -> None:
+    """Object bodies are keyword arguments (`close_position(..., cancel_orders=True)`: a body that may be null, of
+    optional fields); the lists stay one argument, named after what they hold."""
+    v1 = import_openapi(CLEAR_STREET).spec["resources"]["v1"]["resources"]
+
+    def params(resource: str, method: str) -> dict[str, Any]:
+        return v1[resource]["methods"][method]["params"]  # type: ignore[no-any-return]
+
+    close = params("positions", "close_position")
+    assert list(close) == ["account_id", "instrument_id", "cancel_orders"]
+    assert (close["cancel_orders"]["in"], close["cancel_orders"]["schema"]) == (
+        "body", {"type": "boolean", "nullable": True})
+    assert "required" not in close["cancel_orders"]
+    assert {"columns", "filters", "sorts"} <= set(params("screener", "search_screener"))
+    assert params("screener", "search_screener")["filters"]["in"] == "body"
+    assert params("orders", "submit_orders")["orders"]["root"] is True
+    assert params("positions", "submit_position_instructions")["instructions"]["root"] is True
+    assert [n for n, p in params("orders", "replace_order").items() if p["in"] == "body"] == [
+        "limit_price", "quantity", "stop_price"]
+
+
 _ODD_VALUES: list[Any] = [None, 1, "x", [], {}, [1], {"a": 1}, True, {"$ref": "#/nope"}, {"type": "null"},
                           {"oneOf": []}, {"allOf": [{}]}, {"$ref": "#/components/schemas/Note"}]
 
@@ -667,3 +689,30 @@ def test_a_root_body_never_takes_the_name_of_another_parameter(tmp_path: Path) -
     methods = import_openapi(source).spec["resources"]["x"]["methods"]
     assert list(methods["put_blob"]["params"]) == ["body", "Pets", "body_2"]
     assert list(methods["post_pets"]["params"]) == ["body", "Pets", "body_2"]  # `pets` is Pets' Python name
+
+
+OPENAI = ROOT.parent / "shared" / "specs" / "corpus" / "openai.yaml"
+
+
+@pytest.mark.skipif(not OPENAI.exists(), reason="the OpenAI document is not present")
+def test_openai_bodies_are_keyword_arguments() -> None:
+    """`CreateChatCompletionRequest` (an allOf of a $ref, itself an allOf, and an object) and every other body of
+    the document are flattened: no root body is left."""
+    resources = import_openapi(OPENAI).spec["resources"]
+    chat = resources["chat"]["methods"]
+    create = chat["create_chat_completion"]["params"]
+    assert create["model"]["required"] is True and create["messages"]["required"] is True
+    assert create["messages"]["schema"] == {"type": "array", "minItems": 1,
+                                            "items": {"$ref": "#/schemas/ChatCompletionRequestMessage"}}
+    assert {"temperature", "tools", "stream", "metadata"} <= set(create) and "body" not in create
+    stream = chat["create_chat_completion_stream"]
+    assert "stream" not in stream["params"] and stream["body_values"] == {"stream": True}
+    embedding = resources["embeddings"]["methods"]["create_embedding"]["params"]
+    assert [n for n, p in embedding.items() if p.get("required")] == ["input", "model"]
+
+    def roots(tree: dict[str, Any]) -> list[str]:
+        return [name for resource in tree.values() for name, method in (resource.get("methods") or {}).items()
+                if any(p.get("root") for p in (method.get("params") or {}).values())] + \
+            [name for resource in tree.values() for name in roots(resource.get("resources") or {})]
+
+    assert roots(resources) == []
