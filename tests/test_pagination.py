@@ -29,6 +29,7 @@ envelope:
       properties:
         has_more: {type: boolean}
         total: {type: integer}
+        pages: {type: integer}
 schemas:
   Item:
     type: object
@@ -49,6 +50,12 @@ resources:
         params:
           page: {in: query, schema: {type: integer}}
           size: {in: query, schema: {type: integer}}
+        response: {type: array, items: {$ref: "#/schemas/Item"}}
+      numbered:
+        http: GET /items/numbered
+        pagination: {style: page, page_param: p, total_pages: meta.pages}
+        params:
+          p: {in: query, schema: {type: integer}}
         response: {type: array, items: {$ref: "#/schemas/Item"}}
       nested:
         http: GET /items/nested
@@ -284,6 +291,13 @@ def test_page_numbers_in_an_envelope_walk_three_pages(boxed: Harness, server: Sc
                  boxed_reply([{"id": "c"}], total=3))
     assert [i.id for i in boxed.collect(boxed.run(boxed.client().items.pages(size=1)))] == ["a", "b", "c"]
     assert paths(server) == ["/items/pages?size=1", "/items/pages?page=2&size=1", "/items/pages?page=3&size=1"]
+
+
+def test_page_numbers_stop_at_the_last_of_total_pages(boxed: Harness, server: ScriptedServer) -> None:
+    server.reply(boxed_reply([{"id": "a"}], pages=3), boxed_reply([{"id": "b"}], pages=3),
+                 boxed_reply([{"id": "c"}], pages=3), boxed_reply([{"id": "never"}], pages=3))
+    assert [i.id for i in boxed.collect(boxed.run(boxed.client().items.numbered()))] == ["a", "b", "c"]
+    assert paths(server) == ["/items/numbered", "/items/numbered?p=2", "/items/numbered?p=3"]
 
 
 def test_token_inside_the_envelopes_data_walks_three_pages(boxed: Harness, server: ScriptedServer) -> None:
