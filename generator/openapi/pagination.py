@@ -145,17 +145,19 @@ class Pages(Envelope):
             value = self._properties(value).get(part)
         return value
 
-    def _kind(self, schema: Any) -> str:
+    def _kind(self, schema: Any, depth: int = 0) -> str:
         """`array`, `string`, `integer`, `boolean`, ... of a schema, nullable or not (3.1 type lists, `anyOf` with
-        null, `allOf` of one); '' when it says none."""
+        null, `allOf` of one); '' when it says none (or its members refer to each other too deep)."""
         schema = self._resolve(schema)
+        if depth > 8:
+            return ""
         kind = schema.get("type")
         if isinstance(kind, list):
             kind = next((k for k in kind if k != "null"), "")
         if kind:
             return str(kind)
         for key in ("anyOf", "oneOf", "allOf"):
-            members = [self._kind(m) for m in _list(schema.get(key))]
+            members = [self._kind(m, depth + 1) for m in _list(schema.get(key))]
             members = [m for m in members if m and m != "null"]
             if len(set(members)) == 1:
                 return members[0]
