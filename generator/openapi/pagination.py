@@ -49,7 +49,9 @@ class Pages(Envelope):
         if isinstance(declared, dict):
             _place(method, "pagination", declared)
             return
-        found = self._detect_pagination(method, operation) if verb == "get" else None
+        found = None
+        if verb == "get":  # a malformed part of the response loses the detection, never the method
+            found = self._guard(path, "the list's shape", lambda: self._detect_pagination(method, operation), None)
         if found is not None or declared is True:
             _place(method, "pagination", found or {})
 
