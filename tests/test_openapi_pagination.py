@@ -206,3 +206,14 @@ def test_clear_street_lists_are_found_without_overrides() -> None:
         "GET /v1/instruments/{instrument_id}/income-statements", "GET /v1/news", "GET /v1/omni-ai/threads",
         "GET /v1/omni-ai/threads/{thread_id}/messages", "GET /v1/watchlists"])
     assert all(m["pagination"] == {} for m in methods if "pagination" in m)
+
+
+def test_self_referring_schemas_do_not_stop_detection(tmp_path: Path) -> None:
+    document = json.loads(json.dumps(DOCUMENT))
+    document["components"]["schemas"]["Loop"] = {"anyOf": [{"$ref": "#/components/schemas/Loop"}, {"type": "null"}]}
+    document["paths"]["/loop"] = {"get": {"operationId": "listLoop", "parameters": query("after"),
+                                          "responses": ok(obj(data=ITEMS, has_more={"$ref": "#/components/schemas/Loop"}))}}
+    source = tmp_path / "openapi.json"
+    source.write_text(json.dumps(document))
+    methods = methods_of(import_openapi(source).spec)
+    assert "pagination" not in methods["GET /loop"] and methods["GET /files"]["pagination"] == {"style": "cursor"}

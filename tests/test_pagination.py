@@ -29,6 +29,7 @@ envelope:
       properties:
         has_more: {type: boolean}
         total: {type: integer}
+        pages: {type: integer}
 schemas:
   Item:
     type: object
@@ -49,6 +50,12 @@ resources:
         params:
           page: {in: query, schema: {type: integer}}
           size: {in: query, schema: {type: integer}}
+        response: {type: array, items: {$ref: "#/schemas/Item"}}
+      numbered:
+        http: GET /items/numbered
+        pagination: {style: page, page_param: p, total_pages: meta.pages}
+        params:
+          p: {in: query, schema: {type: integer}}
         response: {type: array, items: {$ref: "#/schemas/Item"}}
       nested:
         http: GET /items/nested
@@ -286,6 +293,13 @@ def test_page_numbers_in_an_envelope_walk_three_pages(boxed: Harness, server: Sc
     assert paths(server) == ["/items/pages?size=1", "/items/pages?page=2&size=1", "/items/pages?page=3&size=1"]
 
 
+def test_page_numbers_stop_at_the_last_of_total_pages(boxed: Harness, server: ScriptedServer) -> None:
+    server.reply(boxed_reply([{"id": "a"}], pages=3), boxed_reply([{"id": "b"}], pages=3),
+                 boxed_reply([{"id": "c"}], pages=3), boxed_reply([{"id": "never"}], pages=3))
+    assert [i.id for i in boxed.collect(boxed.run(boxed.client().items.numbered()))] == ["a", "b", "c"]
+    assert paths(server) == ["/items/numbered", "/items/numbered?p=2", "/items/numbered?p=3"]
+
+
 def test_token_inside_the_envelopes_data_walks_three_pages(boxed: Harness, server: ScriptedServer) -> None:
     server.reply(boxed_reply({"entries": [{"id": "a"}], "next": "n2"}),
                  boxed_reply({"entries": [{"id": "b"}], "next": "n3"}),
@@ -322,3 +336,21 @@ def test_the_real_api_harness_checks_each_item_of_a_page(pg: Harness, server: Sc
     page.response.data[1] = {"id": "not a model"}
     assert real_apis.check(page, declared, body=True) == "item 1 is dict, not File"
     assert len(server.seen) == 1
+
+
+def test_readme_examples_run_against_the_local_server(server: ScriptedServer) -> None:
+    """The generated README's snippets (sync and async pages, raw response, options, errors) run as written."""
+    import os
+    import re
+    import subprocess
+
+    expected = ROOT / "tests" / "golden" / "pagination" / "expected" / "python"
+    examples = re.findall(r"```python\n(.*?)```", (expected / "README.md").read_text(), flags=re.DOTALL)
+    assert len(examples) >= 4
+    env = {**os.environ, "PYTHONPATH": str(expected), "PAGES_BASE_URL": server.url, "PYTHONDONTWRITEBYTECODE": "1"}
+    for example in examples:
+        server.reply(Reply(200, files("ab", True)), Reply(200, files("c", False)))
+        result = subprocess.run([sys.executable, "-c", example], env=env, capture_output=True, text=True, timeout=60,
+                                check=False)
+        assert result.returncode == 0, f"README example failed:\n{example}\n{result.stderr}"
+    assert "/files?after=b&limit=0" in paths(server)  # the usage examples walked to the second page

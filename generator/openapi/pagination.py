@@ -49,7 +49,9 @@ class Pages(Envelope):
         if isinstance(declared, dict):
             _place(method, "pagination", declared)
             return
-        found = self._detect_pagination(method, operation) if verb == "get" else None
+        found = None
+        if verb == "get":  # a malformed part of the response loses the detection, never the method
+            found = self._guard(path, "the list's shape", lambda: self._detect_pagination(method, operation), None)
         if found is not None or declared is True:
             _place(method, "pagination", found or {})
 
@@ -145,17 +147,19 @@ class Pages(Envelope):
             value = self._properties(value).get(part)
         return value
 
-    def _kind(self, schema: Any) -> str:
+    def _kind(self, schema: Any, depth: int = 0) -> str:
         """`array`, `string`, `integer`, `boolean`, ... of a schema, nullable or not (3.1 type lists, `anyOf` with
-        null, `allOf` of one); '' when it says none."""
+        null, `allOf` of one); '' when it says none (or its members refer to each other too deep)."""
         schema = self._resolve(schema)
+        if depth > 8:
+            return ""
         kind = schema.get("type")
         if isinstance(kind, list):
             kind = next((k for k in kind if k != "null"), "")
         if kind:
             return str(kind)
         for key in ("anyOf", "oneOf", "allOf"):
-            members = [self._kind(m) for m in _list(schema.get(key))]
+            members = [self._kind(m, depth + 1) for m in _list(schema.get(key))]
             members = [m for m in members if m and m != "null"]
             if len(set(members)) == 1:
                 return members[0]
