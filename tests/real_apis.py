@@ -64,7 +64,7 @@ def package_name(doc_id: str) -> str:
 
 @dataclass
 class Call:
-    method: str  # dotted path from the client: models.list_models
+    method: str  # dotted path from the client: models.list
     mode: str  # sync | async
     ok: bool
     detail: str = ""  # why it failed

@@ -201,8 +201,7 @@ def test_multi_file_references_resolve_and_name_their_schemas(tmp_path: Path) ->
     assert spec["schemas"]["order"]["properties"] == {"total": {"$ref": "#/schemas/Money2"},
                                                        "self": {"$ref": "#/schemas/order"}}
     assert spec["schemas"]["Money2"]["properties"]["currency"] == {"$ref": "#/schemas/Currency"}
-    method = spec["resources"]["list_orders"]["methods"]["list_orders"] if "list_orders" in spec["resources"] \
-        else next(iter(spec["resources"].values()))["methods"]["list_orders"]
+    method = spec["resources"]["orders"]["methods"]["list"]
     assert method["params"]["page"] == {"in": "query", "schema": {"type": "integer"}}
     assert method["response"] == {"type": "array", "items": {"$ref": "#/schemas/order"}}
 
@@ -321,8 +320,8 @@ def test_imported_discriminated_union_parses_into_the_right_class(imported_sdk: 
                         if isinstance(getattr(imported_sdk, n), type) and hasattr(getattr(imported_sdk, n), "payments")
                         and not n.startswith("Async"))
     with client_class(api_key="k", base_url=server.url, max_retries=0) as client:
-        mapped = client.payments.list_payments().data
-        plain = client.payments.list_plain().data  # no mapping: Bank's method is its schema name
+        mapped = client.payments.list().data
+        plain = client.plain.list().data  # no mapping: Bank's method is its schema name
     assert [type(p).__name__ for p in mapped] == ["Bank", "Card"]
     assert mapped[0].iban == "DE00" and mapped[1].last4 == "4242"
     assert [type(p).__name__ for p in plain] == ["Bank"]
@@ -341,8 +340,8 @@ def test_a_tag_value_two_members_share_does_not_select_one_of_them(imported_sdk:
                         if isinstance(getattr(imported_sdk, n), type) and hasattr(getattr(imported_sdk, n), "payments")
                         and not n.startswith("Async"))
     with client_class(api_key="k", base_url=server.url, max_retries=0) as client:
-        parsed = client.payments.list_items().data
-        direct = client.payments.list_direct().data  # two members with a Literal "message" field
+        parsed = client.items.list().data
+        direct = client.direct.list().data  # two members with a Literal "message" field
     assert [type(item).__name__ for item in parsed] == ["InputMessageResource", "OutputMessage", "Call"]
     assert parsed[0].type == "message" and parsed[0].role == "user" and parsed[0].id == "m1"
     assert [type(item).__name__ for item in direct] == ["Call", "OutputMessage", "UserMessage"]
@@ -359,11 +358,11 @@ def test_multi_file_golden_sdk_parses_schemas_of_several_files(tmp_path: Path, s
         server.reply(Reply(200, {"request_id": "r", "data": {"id": "p1", "name": "Rex", "tags": ["loud"], "owner": {
             "name": "Ann", "pets": [{"id": "p2", "name": "Fido"}]}}}))
         with kennel.Kennel(api_key="k", base_url=server.url, max_retries=0) as client:
-            pet = client.pets.get_pet("p1").data
+            pet = client.pets.retrieve("p1").data
             server.reply(Reply(200, {"request_id": "r", "data": {"kind": "bird", "wings": 2}}),
                          Reply(200, {"request_id": "r", "data": {"kind": "pet", "id": "p3", "name": "Tom"}}))
-            bird = client.pets.get_animal("a1").data  # the mapping names bird.yaml and pet.yaml's Pet
-            cat = client.pets.get_animal("a2").data
+            bird = client.animals.retrieve("a1").data  # the mapping names bird.yaml and pet.yaml's Pet
+            cat = client.animals.retrieve("a2").data
         assert type(pet) is kennel.types.Pet and pet.tags == ["loud"]
         assert type(pet.owner) is kennel.types.Owner and type(pet.owner.pets[0]) is kennel.types.Pet
         assert type(bird) is kennel.types.Bird and bird.wings == 2

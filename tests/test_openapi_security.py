@@ -18,7 +18,9 @@ ENVELOPE = {"Envelope": {"type": "object", "properties": {"request_id": {"type":
 def imported(tmp_path: Path, document: dict[str, Any]) -> Any:
     source = tmp_path / "doc.json"
     source.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "Shop", "version": "1"}, **document}))
-    return import_openapi(source)
+    naming = tmp_path / "naming.yaml"  # methods named as the operationIds: what these tests look up
+    naming.write_text("naming: operation_id\n")
+    return import_openapi(source, naming)
 
 
 def test_schemes_and_requirements(tmp_path: Path) -> None:
@@ -103,7 +105,7 @@ def test_the_imported_spec_generates(tmp_path: Path) -> None:
         directory = tmp_path / test.__name__
         directory.mkdir()
         test(directory)
-        result = import_openapi(directory / "doc.json")
+        result = import_openapi(directory / "doc.json", directory / "naming.yaml")
         assert not write_spec(result, directory / "doc.json", directory / "spec.yaml")
         assert generate_files(directory / "spec.yaml").files
         assert load(directory / "spec.yaml").data["api"]["name"] == "Shop"

@@ -18,8 +18,9 @@ import pytest
 from generator import naming
 from generator.ir import Api, Resource
 from generator.openapi import import_openapi, names, write_spec
-from generator.pipeline import load_api
+from generator.pipeline import generate, load_api
 from generator.render import render_each
+from tests.server import Reply, ScriptedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "openapi"
@@ -126,6 +127,7 @@ def _surface(tmp_path: Path, paths: dict[str, Any], config: str | None = None) -
         overrides.write_text(config)
     result = import_openapi(source, overrides)
     assert write_spec(result, source, tmp_path / "spec.yaml") == []
+    assert not [w for w in result.warnings if w.code == "renamed"]  # an expected fallback is no warning
     found: dict[str, str] = {}
 
     def walk(tree: dict[str, Any], trail: list[str]) -> None:
@@ -273,3 +275,26 @@ def test_a_bad_naming_value_is_an_error(tmp_path: Path) -> None:
                             text=True)
     assert result.returncode == 1
     assert "'naming' is one of derived, operation_id, not 'operation-id'; did you mean 'operation_id'?" in result.stderr
+
+
+def test_the_generated_cli_groups_commands_by_the_resource_path(tmp_path: Path, server: ScriptedServer) -> None:
+    """The naming_crud case's SDK and CLI, generated, run as a subprocess against a local server: groups are the
+    resource path (`v1:widgets:parts`), commands the method names."""
+    generate(CASES / "naming_crud" / "expected.yaml", tmp_path / "out")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'out' / 'python'}:{tmp_path / 'out' / 'cli'}",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "naming_crud_cli", *args, "--base-url", server.url]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
+
+    server.reply(Reply(204))
+    for args, request in [(("v1:widgets:parts", "update", "--widget-id", "w1", "--part-id", "p2"),
+                           ("PUT", "/v1/widgets/w1/parts/p2")),
+                          (("v1:widgets", "cancel", "--widget-id", "w1"), ("POST", "/v1/widgets/w1/cancel")),
+                          (("v1:clock", "retrieve"), ("GET", "/v1/clock"))]:
+        result = run(*args)
+        assert result.returncode == 0, result.stderr
+        assert (server.seen[-1].method, server.seen[-1].path) == request
+    usage = run("v1:widgets", "update-widget", "--widget-id", "w1")
+    assert usage.returncode == 2 and "No such command 'update-widget'" in usage.stderr

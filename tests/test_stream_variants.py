@@ -71,7 +71,9 @@ DOCUMENT: dict[str, Any] = {
 def _import(tmp_path: Path) -> tuple[dict[str, Any], Path]:
     source = tmp_path / "chatter.yaml"
     source.write_text(json.dumps(DOCUMENT))
-    result = import_openapi(source)
+    naming = tmp_path / "naming.yaml"  # methods named as the operationIds, under their tags
+    naming.write_text("naming: operation_id\n")
+    result = import_openapi(source, naming)
     out = tmp_path / "chatter.spec.yaml"
     assert write_spec(result, source, out) == []  # it validates
     return result.spec, out
@@ -104,7 +106,7 @@ def test_an_override_of_the_operation_renames_both_methods(tmp_path: Path) -> No
     source = tmp_path / "chatter.json"
     source.write_text(json.dumps(DOCUMENT))
     config = tmp_path / "overrides.yaml"
-    config.write_text("methods:\n  createChat:\n    name: talk\n    resource: talks\n")
+    config.write_text("naming: operation_id\nmethods:\n  createChat:\n    name: talk\n    resource: talks\n")
     result = import_openapi(source, config)
     talks = result.spec["resources"]["talks"]["methods"]
     assert list(talks) == ["talk", "talk_stream"] and talks["talk_stream"]["body_values"] == {"stream": True}

@@ -150,7 +150,7 @@ class Operations(Parameters, Bodies, Responses, Security, Pages):
         version prefix, then the (mapped) first tag, else the first literal segment."""
         if override.get("resource"):
             return [part for part in str(override["resource"]).split(".") if part]
-        segments = [s for s in names.base_route(route).split("/") if s]
+        segments = [s for s in route.split("/") if s]
         trail = [segments.pop(0)] if segments and VERSION.match(segments[0]) else []
         tags = operation.get("tags")
         if isinstance(tags, list) and tags:

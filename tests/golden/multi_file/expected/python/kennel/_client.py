@@ -23,6 +23,12 @@ from ._types import Omit, Timeout, omit
 from ._utils import setup_logging
 
 if TYPE_CHECKING:
+    from .resources.animals import (
+        AnimalsResource,
+        AnimalsResourceWithRawResponse,
+        AsyncAnimalsResource,
+        AsyncAnimalsResourceWithRawResponse,
+    )
     from .resources.owners import (
         AsyncOwnersResource,
         AsyncOwnersResourceWithRawResponse,
@@ -148,6 +154,12 @@ class Kennel(SyncAPIClient):
         return PetsResource(self)
 
     @cached_property
+    def animals(self) -> AnimalsResource:
+        from .resources.animals import AnimalsResource
+
+        return AnimalsResource(self)
+
+    @cached_property
     def owners(self) -> OwnersResource:
         from .resources.owners import OwnersResource
 
@@ -165,6 +177,12 @@ class KennelWithRawResponse:
         from .resources.pets import PetsResourceWithRawResponse
 
         return PetsResourceWithRawResponse(self._client.pets)
+
+    @cached_property
+    def animals(self) -> AnimalsResourceWithRawResponse:
+        from .resources.animals import AnimalsResourceWithRawResponse
+
+        return AnimalsResourceWithRawResponse(self._client.animals)
 
     @cached_property
     def owners(self) -> OwnersResourceWithRawResponse:
@@ -263,6 +281,12 @@ class AsyncKennel(AsyncAPIClient):
         return AsyncPetsResource(self)
 
     @cached_property
+    def animals(self) -> AsyncAnimalsResource:
+        from .resources.animals import AsyncAnimalsResource
+
+        return AsyncAnimalsResource(self)
+
+    @cached_property
     def owners(self) -> AsyncOwnersResource:
         from .resources.owners import AsyncOwnersResource
 
@@ -280,6 +304,12 @@ class AsyncKennelWithRawResponse:
         from .resources.pets import AsyncPetsResourceWithRawResponse
 
         return AsyncPetsResourceWithRawResponse(self._client.pets)
+
+    @cached_property
+    def animals(self) -> AsyncAnimalsResourceWithRawResponse:
+        from .resources.animals import AsyncAnimalsResourceWithRawResponse
+
+        return AsyncAnimalsResourceWithRawResponse(self._client.animals)
 
     @cached_property
     def owners(self) -> AsyncOwnersResourceWithRawResponse:

@@ -7,7 +7,7 @@ from functools import cached_property
 from .._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import Headers, Omit, Query, Timeout, omit
 from .._utils import path_param as _path_param
-from ..types.owner_get_owner_response import OwnerGetOwnerResponse
+from ..types.owner_retrieve_response import OwnerRetrieveResponse
 
 __all__ = [
     "AsyncOwnersResource",
@@ -24,17 +24,17 @@ class OwnersResource(SyncAPIResource):
         """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
         return OwnersResourceWithRawResponse(self)
 
-    def get_owner(
+    def retrieve(
         self,
         id: str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
-    ) -> OwnerGetOwnerResponse:
-        """Get owner"""
+    ) -> OwnerRetrieveResponse:
+        """Retrieve"""
         return self._client.request(
-            OwnerGetOwnerResponse,
+            OwnerRetrieveResponse,
             "GET",
             "/owners/" + _path_param("id", id),
             extra_headers=extra_headers,
@@ -48,7 +48,7 @@ class OwnersResourceWithRawResponse:
 
     def __init__(self, resource: OwnersResource) -> None:
         self._resource = resource
-        self.get_owner = to_raw_response_wrapper(resource.get_owner)
+        self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
 
 class AsyncOwnersResource(AsyncAPIResource):
@@ -58,17 +58,17 @@ class AsyncOwnersResource(AsyncAPIResource):
         """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
         return AsyncOwnersResourceWithRawResponse(self)
 
-    async def get_owner(
+    async def retrieve(
         self,
         id: str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
-    ) -> OwnerGetOwnerResponse:
-        """Get owner"""
+    ) -> OwnerRetrieveResponse:
+        """Retrieve"""
         return await self._client.request(
-            OwnerGetOwnerResponse,
+            OwnerRetrieveResponse,
             "GET",
             "/owners/" + _path_param("id", id),
             extra_headers=extra_headers,
@@ -82,4 +82,4 @@ class AsyncOwnersResourceWithRawResponse:
 
     def __init__(self, resource: AsyncOwnersResource) -> None:
         self._resource = resource
-        self.get_owner = async_to_raw_response_wrapper(resource.get_owner)
+        self.retrieve = async_to_raw_response_wrapper(resource.retrieve)

@@ -8,10 +8,9 @@ from functools import cached_property
 from .._base_client import AsyncAPIResource, SyncAPIResource, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import Headers, Omit, Query, Timeout, omit
 from .._utils import path_param as _path_param
-from ..types.pet_create_pet_response import PetCreatePetResponse
-from ..types.pet_get_animal_response import PetGetAnimalResponse
-from ..types.pet_get_pet_response import PetGetPetResponse
-from ..types.pet_list_pets_response import PetListPetsResponse
+from ..types.pet_create_response import PetCreateResponse
+from ..types.pet_list_response import PetListResponse
+from ..types.pet_retrieve_response import PetRetrieveResponse
 from ..types.tag2 import Tag2
 
 __all__ = [
@@ -29,17 +28,17 @@ class PetsResource(SyncAPIResource):
         """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
         return PetsResourceWithRawResponse(self)
 
-    def list_pets(
+    def list(
         self,
         *,
         limit: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
-    ) -> PetListPetsResponse:
-        """List pets"""
+    ) -> PetListResponse:
+        """List"""
         return self._client.request(
-            PetListPetsResponse,
+            PetListResponse,
             "GET",
             "/pets",
             query={"limit": limit},
@@ -48,7 +47,7 @@ class PetsResource(SyncAPIResource):
             timeout=timeout,
         )
 
-    def create_pet(
+    def create(
         self,
         *,
         name: str,
@@ -57,10 +56,10 @@ class PetsResource(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | Omit = omit,
-    ) -> PetCreatePetResponse:
-        """Create pet"""
+    ) -> PetCreateResponse:
+        """Create"""
         return self._client.request(
-            PetCreatePetResponse,
+            PetCreateResponse,
             "POST",
             "/pets",
             body={"name": name, "tags": tags},
@@ -70,37 +69,19 @@ class PetsResource(SyncAPIResource):
             timeout=timeout,
         )
 
-    def get_pet(
+    def retrieve(
         self,
         id: str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
-    ) -> PetGetPetResponse:
-        """Get pet"""
+    ) -> PetRetrieveResponse:
+        """Retrieve"""
         return self._client.request(
-            PetGetPetResponse,
+            PetRetrieveResponse,
             "GET",
             "/pets/" + _path_param("id", id),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-
-    def get_animal(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        timeout: Timeout | Omit = omit,
-    ) -> PetGetAnimalResponse:
-        """Get animal"""
-        return self._client.request(
-            PetGetAnimalResponse,
-            "GET",
-            "/animals/" + _path_param("id", id),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -112,10 +93,9 @@ class PetsResourceWithRawResponse:
 
     def __init__(self, resource: PetsResource) -> None:
         self._resource = resource
-        self.list_pets = to_raw_response_wrapper(resource.list_pets)
-        self.create_pet = to_raw_response_wrapper(resource.create_pet)
-        self.get_pet = to_raw_response_wrapper(resource.get_pet)
-        self.get_animal = to_raw_response_wrapper(resource.get_animal)
+        self.list = to_raw_response_wrapper(resource.list)
+        self.create = to_raw_response_wrapper(resource.create)
+        self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
 
 class AsyncPetsResource(AsyncAPIResource):
@@ -125,17 +105,17 @@ class AsyncPetsResource(AsyncAPIResource):
         """These methods, returning the HTTP response (status, headers, `.parse()`) instead of the model."""
         return AsyncPetsResourceWithRawResponse(self)
 
-    async def list_pets(
+    async def list(
         self,
         *,
         limit: int | Omit = omit,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
-    ) -> PetListPetsResponse:
-        """List pets"""
+    ) -> PetListResponse:
+        """List"""
         return await self._client.request(
-            PetListPetsResponse,
+            PetListResponse,
             "GET",
             "/pets",
             query={"limit": limit},
@@ -144,7 +124,7 @@ class AsyncPetsResource(AsyncAPIResource):
             timeout=timeout,
         )
 
-    async def create_pet(
+    async def create(
         self,
         *,
         name: str,
@@ -153,10 +133,10 @@ class AsyncPetsResource(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: Timeout | Omit = omit,
-    ) -> PetCreatePetResponse:
-        """Create pet"""
+    ) -> PetCreateResponse:
+        """Create"""
         return await self._client.request(
-            PetCreatePetResponse,
+            PetCreateResponse,
             "POST",
             "/pets",
             body={"name": name, "tags": tags},
@@ -166,37 +146,19 @@ class AsyncPetsResource(AsyncAPIResource):
             timeout=timeout,
         )
 
-    async def get_pet(
+    async def retrieve(
         self,
         id: str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout | Omit = omit,
-    ) -> PetGetPetResponse:
-        """Get pet"""
+    ) -> PetRetrieveResponse:
+        """Retrieve"""
         return await self._client.request(
-            PetGetPetResponse,
+            PetRetrieveResponse,
             "GET",
             "/pets/" + _path_param("id", id),
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-        )
-
-    async def get_animal(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        timeout: Timeout | Omit = omit,
-    ) -> PetGetAnimalResponse:
-        """Get animal"""
-        return await self._client.request(
-            PetGetAnimalResponse,
-            "GET",
-            "/animals/" + _path_param("id", id),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -208,7 +170,6 @@ class AsyncPetsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncPetsResource) -> None:
         self._resource = resource
-        self.list_pets = async_to_raw_response_wrapper(resource.list_pets)
-        self.create_pet = async_to_raw_response_wrapper(resource.create_pet)
-        self.get_pet = async_to_raw_response_wrapper(resource.get_pet)
-        self.get_animal = async_to_raw_response_wrapper(resource.get_animal)
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.retrieve = async_to_raw_response_wrapper(resource.retrieve)

@@ -9,42 +9,42 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .animal import Animal
+    from .animal_retrieve_params import AnimalRetrieveParams
+    from .animal_retrieve_response import AnimalRetrieveResponse
     from .bird import Bird
     from .envelope import Envelope
     from .error import Error
     from .new_pet import NewPet
-    from .owner_get_owner_params import OwnerGetOwnerParams
-    from .owner_get_owner_response import OwnerGetOwnerResponse
+    from .owner_retrieve_params import OwnerRetrieveParams
+    from .owner_retrieve_response import OwnerRetrieveResponse
     from .pet import Owner, Pet
-    from .pet_create_pet_params import PetCreatePetParams
-    from .pet_create_pet_response import PetCreatePetResponse
-    from .pet_get_animal_params import PetGetAnimalParams
-    from .pet_get_animal_response import PetGetAnimalResponse
-    from .pet_get_pet_params import PetGetPetParams
-    from .pet_get_pet_response import PetGetPetResponse
-    from .pet_list_pets_params import PetListPetsParams
-    from .pet_list_pets_response import PetListPetsResponse
+    from .pet_create_params import PetCreateParams
+    from .pet_create_response import PetCreateResponse
+    from .pet_list_params import PetListParams
+    from .pet_list_response import PetListResponse
+    from .pet_retrieve_params import PetRetrieveParams
+    from .pet_retrieve_response import PetRetrieveResponse
     from .tag import Tag
     from .tag2 import Tag2
 
 __all__ = [
     "Animal",
+    "AnimalRetrieveParams",
+    "AnimalRetrieveResponse",
     "Bird",
     "Envelope",
     "Error",
     "NewPet",
     "Owner",
-    "OwnerGetOwnerParams",
-    "OwnerGetOwnerResponse",
+    "OwnerRetrieveParams",
+    "OwnerRetrieveResponse",
     "Pet",
-    "PetCreatePetParams",
-    "PetCreatePetResponse",
-    "PetGetAnimalParams",
-    "PetGetAnimalResponse",
-    "PetGetPetParams",
-    "PetGetPetResponse",
-    "PetListPetsParams",
-    "PetListPetsResponse",
+    "PetCreateParams",
+    "PetCreateResponse",
+    "PetListParams",
+    "PetListResponse",
+    "PetRetrieveParams",
+    "PetRetrieveResponse",
     "Tag",
     "Tag2",
 ]
@@ -52,22 +52,22 @@ __all__ = [
 # Each name, and the module it is imported from on first use.
 _MODULES = """
 Animal .animal
+AnimalRetrieveParams .animal_retrieve_params
+AnimalRetrieveResponse .animal_retrieve_response
 Bird .bird
 Envelope .envelope
 Error .error
 NewPet .new_pet
 Owner .pet
-OwnerGetOwnerParams .owner_get_owner_params
-OwnerGetOwnerResponse .owner_get_owner_response
+OwnerRetrieveParams .owner_retrieve_params
+OwnerRetrieveResponse .owner_retrieve_response
 Pet .pet
-PetCreatePetParams .pet_create_pet_params
-PetCreatePetResponse .pet_create_pet_response
-PetGetAnimalParams .pet_get_animal_params
-PetGetAnimalResponse .pet_get_animal_response
-PetGetPetParams .pet_get_pet_params
-PetGetPetResponse .pet_get_pet_response
-PetListPetsParams .pet_list_pets_params
-PetListPetsResponse .pet_list_pets_response
+PetCreateParams .pet_create_params
+PetCreateResponse .pet_create_response
+PetListParams .pet_list_params
+PetListResponse .pet_list_response
+PetRetrieveParams .pet_retrieve_params
+PetRetrieveResponse .pet_retrieve_response
 Tag .tag
 Tag2 .tag2
 """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing_extensions import TypedDict
 
-__all__ = ["PetListPetsParams"]
+__all__ = ["PetListParams"]
 
 
-class PetListPetsParams(TypedDict, total=False):
+class PetListParams(TypedDict, total=False):
 
     limit: int

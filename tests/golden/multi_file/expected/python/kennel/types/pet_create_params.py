@@ -8,10 +8,10 @@ from typing_extensions import Required, TypedDict
 
 from .tag2 import Tag2
 
-__all__ = ["PetCreatePetParams"]
+__all__ = ["PetCreateParams"]
 
 
-class PetCreatePetParams(TypedDict, total=False):
+class PetCreateParams(TypedDict, total=False):
 
     name: Required[str]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from .envelope import Envelope
 from .pet import Pet
 
-__all__ = ["PetListPetsResponse"]
+__all__ = ["PetCreateResponse"]
 
 
-class PetListPetsResponse(Envelope):
+class PetCreateResponse(Envelope):
 
-    data: list[Pet]
+    data: Pet

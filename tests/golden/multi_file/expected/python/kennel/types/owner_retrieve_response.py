@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from .envelope import Envelope
-from .pet import Pet
+from .pet import Owner
 
-__all__ = ["PetCreatePetResponse"]
+__all__ = ["OwnerRetrieveResponse"]
 
 
-class PetCreatePetResponse(Envelope):
+class OwnerRetrieveResponse(Envelope):
 
-    data: Pet
+    data: Owner

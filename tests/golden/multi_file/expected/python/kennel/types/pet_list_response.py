@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from .envelope import Envelope
-from .pet import Owner
+from .pet import Pet
 
-__all__ = ["OwnerGetOwnerResponse"]
+__all__ = ["PetListResponse"]
 
 
-class OwnerGetOwnerResponse(Envelope):
+class PetListResponse(Envelope):
 
-    data: Owner
+    data: list[Pet]

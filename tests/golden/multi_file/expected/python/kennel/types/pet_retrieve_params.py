@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing_extensions import Required, TypedDict
 
-__all__ = ["PetGetAnimalParams"]
+__all__ = ["PetRetrieveParams"]
 
 
-class PetGetAnimalParams(TypedDict, total=False):
+class PetRetrieveParams(TypedDict, total=False):
 
     id: Required[str]

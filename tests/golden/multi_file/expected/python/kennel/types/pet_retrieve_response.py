@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .animal import Animal
 from .envelope import Envelope
+from .pet import Pet
 
-__all__ = ["PetGetAnimalResponse"]
+__all__ = ["PetRetrieveResponse"]
 
 
-class PetGetAnimalResponse(Envelope):
+class PetRetrieveResponse(Envelope):
 
-    data: Animal
+    data: Pet

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from .animal import Animal
 from .envelope import Envelope
-from .pet import Pet
 
-__all__ = ["PetGetPetResponse"]
+__all__ = ["AnimalRetrieveResponse"]
 
 
-class PetGetPetResponse(Envelope):
+class AnimalRetrieveResponse(Envelope):
 
-    data: Pet
+    data: Animal

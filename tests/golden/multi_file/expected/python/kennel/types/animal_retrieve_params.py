@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing_extensions import Required, TypedDict
 
-__all__ = ["PetGetPetParams"]
+__all__ = ["AnimalRetrieveParams"]
 
 
-class PetGetPetParams(TypedDict, total=False):
+class AnimalRetrieveParams(TypedDict, total=False):
 
     id: Required[str]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing_extensions import Required, TypedDict
 
-__all__ = ["OwnerGetOwnerParams"]
+__all__ = ["OwnerRetrieveParams"]
 
 
-class OwnerGetOwnerParams(TypedDict, total=False):
+class OwnerRetrieveParams(TypedDict, total=False):
 
     id: Required[str]
