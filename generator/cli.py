@@ -173,6 +173,34 @@ def import_openapi(openapi: Path, output: Path, config: Path | None, strict: boo
     _spare_the_collector()
 
 
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text: one line per change; markdown: a CHANGELOG section proposing the semver bump; json.")
+@click.option("--fail-on", type=click.Choice(["breaking", "any"]), default="breaking", show_default=True,
+              help="Which changes make the exit code 1.")
+def diff_command(old: str, new: str, fmt: str, fail_on: str) -> None:
+    """Report every change to the generated SDK's surface from OLD to NEW, each breaking or compatible.
+
+    OLD and NEW are each a spec file, an OpenAPI document (imported in memory, nothing is written) or git:REF:path
+    (read with git show, the work tree untouched). Each line: level, rule id, SDK path, spec location, message.
+    Exit 0: no change at the --fail-on level; 1: there is one; 2: a side cannot be read.
+    """
+    from .diff import BREAKING, compare, render
+    from .sides import SideError, load_sides
+
+    try:
+        surfaces = load_sides(old, new)
+    except SideError as error:
+        click.echo(f"clientgen: error: {error}", err=True)
+        sys.exit(2)
+    changes = compare(*surfaces)
+    click.echo(render(changes, fmt, old, new), nl=False)
+    if any(c.level == BREAKING or fail_on == "any" for c in changes):
+        sys.exit(1)
+
+
 def _show_progress(done: int, total: int) -> None:
     """On a terminal only: one line, rewritten in place, while black formats."""
     width = 30

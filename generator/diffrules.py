@@ -1,0 +1,321 @@
+"""The rules of `clientgen diff` (ids and levels in diff.RULES), part by part of the surface: the client, resources,
+methods and their parameters and return types, named types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .diff import Change, change, finding_change
+from .difftypes import Types, parse, show
+
+
+class Comparison:
+    def __init__(self, old: dict[str, Any], new: dict[str, Any], types: Types) -> None:
+        self.old, self.new, self.types = old, new, types
+        self.changes: list[Change] = []
+
+    def add(self, rule: str, sdk_path: str, location: str, message: str) -> None:
+        self.changes.append(change(rule, sdk_path, location, message))
+
+    def run(self) -> list[Change]:
+        self.client(self.old["api"], self.new["api"])
+        self.resources()
+        self.methods()
+        self.named_types()
+        return self.changes
+
+    # the client ------------------------------------------------------------------------------------------------
+
+    def client(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        where = new["location"]
+        if old["package"] != new["package"]:
+            self.add("package-renamed", "client", where, f"package {old['package']} -> {new['package']}")
+        if old["client"] != new["client"]:
+            self.add("client-renamed", "client", where, f"client class {old['client']} -> {new['client']}")
+        if old["base_url"] != new["base_url"]:
+            self.add("base-url-changed", "client(base_url)", new["location_base_url"],
+                     f"default base URL {old['base_url']} -> {new['base_url']}")
+        for name, url in old["environments"].items():
+            if name not in new["environments"]:
+                self.add("environment-removed", f"client(environment={name!r})", old["location_base_url"],
+                         f"environment {name!r} removed")
+            elif new["environments"][name] != url and url != old["base_url"]:
+                self.add("base-url-changed", f"client(environment={name!r})", new["location_base_url"],
+                         f"environment {name!r}: {url} -> {new['environments'][name]}")
+        for name in new["environments"]:
+            if name not in old["environments"]:
+                self.add("environment-added", f"client(environment={name!r})", new["location_base_url"],
+                         f"environment {name!r} added")
+        for name, variable in old["server_variables"].items():
+            now = new["server_variables"].get(name)
+            if now is None:
+                self.add("server-variable-removed", f"client({name})", old["location_base_url"],
+                         f"server variable {name} removed")
+            elif now["default"] != variable["default"]:
+                self.add("base-url-changed", f"client({name})", new["location_base_url"],
+                         f"default of {name}: {variable['default']!r} -> {now['default']!r}")
+            elif set(variable["enum"]) - set(now["enum"]) and now["enum"]:
+                self.add("enum-value-removed", f"client({name})", new["location_base_url"],
+                         "values removed: " + ", ".join(sorted(set(variable["enum"]) - set(now["enum"]))))
+        for name in new["server_variables"]:
+            if name not in old["server_variables"]:
+                self.add("server-variable-added", f"client({name})", new["location_base_url"],
+                         f"server variable {name} added")
+        self.auth(old, new)
+        if (old["name"], old.get("description")) != (new["name"], new.get("description")):
+            self.add("description-changed", "client", where, "API name or description changed")
+
+    def auth(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        where = new["location_auth"]
+        if old["auth"] != new["auth"]:
+            self.add("auth-changed", "client(auth)", where, f"auth {_auth_text(old['auth'])} -> {_auth_text(new['auth'])}")
+        for name, scheme in old["schemes"].items():
+            now = new["schemes"].get(name)
+            if now is None:
+                self.add("auth-changed", f"client(auth={name})", old["location_auth"], f"security scheme {name} removed")
+            elif now != scheme:
+                self.add("auth-changed", f"client(auth={name})", where,
+                         f"security scheme {name}: {_scheme_text(scheme)} -> {_scheme_text(now)}")
+        if old["security"] != new["security"]:
+            self.add("auth-changed", "client(auth)", where,
+                     f"credentials a call sends: {_security_text(old['security'])} -> {_security_text(new['security'])}")
+
+    # resources -------------------------------------------------------------------------------------------------
+
+    def resources(self) -> None:
+        old, new = self.old["resources"], self.new["resources"]
+        removed = [p for p in old if p not in new and not _under(p, old, new)]
+        added = [p for p in new if p not in old and not _under(p, new, old)]
+        self.gone = {p for p in old if p not in new}  # their methods are not reported one by one
+        self.came = {p for p in new if p not in old}
+        for path in removed:
+            twin = next((a for a in added if self._same_methods(path, a)), None)
+            if twin is not None:
+                added.remove(twin)
+                self.add("resource-renamed", path, new[twin]["location"], f"resource renamed to {twin}")
+            else:
+                self.add("resource-removed", path, old[path]["location"], "resource removed")
+        for path in added:
+            self.add("resource-added", path, new[path]["location"], "resource added")
+        for path in old.keys() & new.keys():
+            if old[path]["description"] != new[path]["description"]:
+                self.add("description-changed", path, new[path]["location"], "description changed")
+
+    def _same_methods(self, old_path: str, new_path: str) -> bool:
+        def table(surface: dict[str, Any], path: str) -> set[tuple[str, str]]:
+            return {(m[len(path) + 1:], spec["http"]) for m, spec in surface["methods"].items()
+                    if m.startswith(path + ".")}
+
+        found = table(self.old, old_path)
+        return bool(found) and found == {(m.replace(new_path, old_path, 1), h) for m, h in table(self.new, new_path)}
+
+    # methods ---------------------------------------------------------------------------------------------------
+
+    def methods(self) -> None:
+        old, new = self.old["methods"], self.new["methods"]
+        removed = [p for p in old if p not in new]
+        added = [p for p in new if p not in old]
+        by_http: dict[str, str] = {}
+        for path in added:
+            by_http.setdefault(new[path]["http"], path)
+        for path in removed:
+            twin = by_http.get(old[path]["http"])
+            resource = path.rsplit(".", 1)[0]
+            if twin is not None and twin in added and twin.rsplit(".", 1)[0] == resource:
+                added.remove(twin)
+                self.add("method-renamed", path + "()", new[twin]["location"], f"method renamed to {twin}()")
+                self.method(path, old[path], twin, new[twin])
+            elif resource not in self.gone:
+                self.add("method-removed", path + "()", old[path]["location"], f"method removed ({old[path]['http']})")
+        for path in added:
+            if path.rsplit(".", 1)[0] not in self.came:
+                self.add("method-added", path + "()", new[path]["location"], f"method added ({new[path]['http']})")
+        for path in old.keys() & new.keys():
+            self.method(path, old[path], path, new[path])
+
+    def method(self, old_path: str, old: dict[str, Any], path: str, new: dict[str, Any]) -> None:
+        where = new["location"]
+        call = path + "()"
+        if old["http"] != new["http"]:
+            self.add("endpoint-changed", call, where, f"{old['http']} -> {new['http']}")
+        if old["base_url"] != new["base_url"]:
+            self.add("base-url-changed", call, where,
+                     f"base URL {old['base_url'] or '(the client’s)'} -> {new['base_url'] or '(the client’s)'}")
+        old_security = old["security"] if old["security"] is not None else self.old["api"]["security"]
+        new_security = new["security"] if new["security"] is not None else self.new["api"]["security"]
+        if (old["security"], new["security"]) != (None, None) and old_security != new_security:
+            self.add("auth-changed", call, where,
+                     f"credentials sent: {_security_text(old_security)} -> {_security_text(new_security)}")
+        if new["deprecated"] and not old["deprecated"]:
+            self.add("method-deprecated", call, where, "method deprecated")
+        if old["request_format"] != new["request_format"]:
+            self.add("request-format-changed", call, where,
+                     f"body sent as {old['request_format']} -> {new['request_format']}")
+        if (old["summary"], old["description"]) != (new["summary"], new["description"]):
+            self.add("description-changed", call, where, "summary or description changed")
+        self.params(path, old["params"], new["params"])
+        self.returns(path, old, new)
+
+    def params(self, path: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> None:
+        old_by, new_by = {p["name"]: p for p in old}, {p["name"]: p for p in new}
+        renamed: set[str] = set()
+        for name, param in old_by.items():
+            if name in new_by:
+                continue
+            twin = next((p for p in new if p["wire_name"] == param["wire_name"] and p["in"] == param["in"]
+                         and p["name"] not in old_by), None)
+            if twin is not None:
+                renamed.add(twin["name"])
+                self.add("param-renamed", f"{path}({name})", twin["location"], f"parameter renamed to {twin['name']}")
+                self.param(path, param, twin)
+            else:
+                kind = "body field" if param["in"] == "body" and not param["root"] else f"{param['in']} parameter"
+                self.add("param-removed", f"{path}({name})", param["location"], f"{kind} removed")
+        for name, param in new_by.items():
+            if name in old_by or name in renamed:
+                continue
+            if param["required"]:
+                self.add("param-added-required", f"{path}({name})", param["location"],
+                         f"required {param['in']} parameter added")
+            else:
+                self.add("param-added", f"{path}({name})", param["location"], f"optional {param['in']} parameter added")
+        for name in old_by.keys() & new_by.keys():
+            self.param(path, old_by[name], new_by[name])
+
+    def param(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        at, where = f"{path}({new['name']})", new["location"]
+        if old["required"] != new["required"]:
+            self.add("param-required" if new["required"] else "param-optional", at, where,
+                     "parameter is now required" if new["required"] else "parameter is now optional")
+        if old["positional"] != new["positional"]:
+            self.add("param-positional-changed", at, where,
+                     "now positional" if new["positional"] else "now keyword-only")
+        if old["in"] != new["in"]:
+            self.add("param-moved", at, where, f"sent in {old['in']} -> {new['in']}")
+        for finding in self.types.compare(old["type"], new["type"], "request"):
+            self.changes.append(finding_change(finding, at, where))
+        if old["description"] != new["description"]:
+            self.add("description-changed", at, where, "description changed")
+
+    def returns(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+        at, where = path + "()", new["location_response"]
+        if old["pagination"] != new["pagination"]:
+            self.add("pagination-changed", at, where, _pagination_text(old["pagination"], new["pagination"]))
+            return  # the return type follows (SyncPage[X]); its changes are those of the pagination
+        findings = self.types.compare(old["returns"], new["returns"], "response")
+        for finding in findings:
+            if not finding.where and finding.rule.startswith("response-"):  # the whole value changed
+                self.add("return-type-changed", at, where, finding.message)
+            else:
+                self.changes.append(finding_change(finding, at, where))
+
+    # named types -----------------------------------------------------------------------------------------------
+
+    def named_types(self) -> None:
+        old = {n: t for n, t in self.old["types"].items() if t["named"]}
+        new = {n: t for n, t in self.new["types"].items() if t["named"]}
+        sides = self._sides(self.old), self._sides(self.new)
+        removed = [n for n in old if n not in new]
+        added = [n for n in new if n not in old]
+        for name in removed:
+            twin = next((a for a in added if self.types.same(parse(name), parse(a))), None)
+            if twin is not None:
+                added.remove(twin)
+                self.add("model-renamed", f"types.{name}", new[twin]["location"], f"type renamed to {twin}")
+            else:
+                self.add("model-removed", f"types.{name}", old[name]["location"], "type removed")
+        for name in added:
+            self.add("model-added", f"types.{name}", new[name]["location"], "type added")
+        for name in sorted(old.keys() & new.keys()):
+            used = sides[0].get(name, set()) | sides[1].get(name, set())
+            self.named_type(name, old[name], new[name], used)
+
+    def named_type(self, name: str, old: dict[str, Any], new: dict[str, Any], used: set[str]) -> None:
+        at, where = f"types.{name}", new["location"]
+        if old["kind"] != new["kind"]:
+            self.add("model-kind-changed", at, where, f"{old['kind']} -> {new['kind']}")
+            return
+        if old["description"] != new["description"]:
+            self.add("description-changed", at, where, "description changed")
+        if old["kind"] == "alias":
+            found = []
+            for side in sorted(used or {"request", "response"}):
+                found += self.types.compare(old["type"], new["type"], side)
+            worst = [f for f in found if _level(f.rule) == "breaking"] or found
+            for finding in dict.fromkeys(worst):
+                self.changes.append(finding_change(finding, at, where))
+            return
+        old_fields = tuple(Types.fields(old, self.old["types"]))
+        new_fields = tuple(Types.fields(new, self.new["types"]))
+        for finding in self.types.fields_changes(old_fields, new_fields, new["side"], ""):
+            self.changes.append(finding_change(finding, at, where))
+
+    @staticmethod
+    def _sides(surface: dict[str, Any]) -> dict[str, set[str]]:
+        """Type name -> the sides (request, response) whose values it types, through every reference."""
+        types = surface["types"]
+        found: dict[str, set[str]] = {}
+        todo: list[tuple[str, str]] = []
+        for method in surface["methods"].values():
+            todo += [(p["type"], "request") for p in method["params"]]
+            todo.append((method["returns"], "response"))
+        seen: set[tuple[str, str]] = set()
+        while todo:
+            annotation, side = todo.pop()
+            for name in _names(parse(annotation)):
+                if name not in types or (name, side) in seen:
+                    continue
+                seen.add((name, side))
+                found.setdefault(name, set()).add(side)
+                entry = types[name]
+                todo += [(entry["type"], side)] if entry["kind"] == "alias" else []
+                todo += [(f["type"], side) for f in entry.get("fields", ())]
+                if entry.get("base"):
+                    todo.append((entry["base"], side))
+        return found
+
+
+def _names(tree: tuple[Any, ...]) -> list[str]:
+    if tree[0] == "name":
+        return [str(tree[1])]
+    if tree[0] == "union":
+        return [n for m in tree[1] for n in _names(m)]
+    if tree[0] == "generic":
+        return [n for a in tree[2] for n in _names(a)]
+    return []
+
+
+def _level(rule: str) -> str:
+    from .diff import RULES
+
+    return RULES[rule][0]
+
+
+def _under(path: str, here: dict[str, Any], there: dict[str, Any]) -> bool:
+    """Whether a parent of resource `path` is also only on this side (then the parent alone is reported)."""
+    parts = path.split(".")
+    return any(".".join(parts[:end]) in here and ".".join(parts[:end]) not in there for end in range(2, len(parts)))
+
+
+def _auth_text(auth: dict[str, Any] | None) -> str:
+    return "none" if not auth else f"{auth.get('type')} in {auth.get('header')}"
+
+
+def _scheme_text(scheme: dict[str, Any]) -> str:
+    return f"{scheme['kind']} in {scheme['in']} {scheme['wire_name']} ({', '.join(scheme['credentials'])})"
+
+
+def _security_text(security: list[list[str]]) -> str:
+    return " or ".join("+".join(alternative) or "none" for alternative in security) or "none"
+
+
+def _pagination_text(old: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
+    if old is None:
+        return f"now paginated (returns a page of {new['item'] if new else '?'})"
+    if new is None:
+        return "no longer paginated"
+    keys = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
+    return "pagination changed: " + ", ".join(f"{k} {old.get(k)!r} -> {new.get(k)!r}" for k in keys)
+
+
+__all__ = ["Comparison", "show"]

@@ -1,0 +1,237 @@
+"""The two sides of `clientgen diff`, each read into its SDK surface (surface.py): a spec file, an OpenAPI document
+(it has an `openapi` key; imported in memory, nothing written) or `git:REF:path` (read with `git show`, the work
+tree untouched; the relative `$ref`s of a multi-file OpenAPI document are read from the same commit into a
+temporary directory).
+
+Both sides are read at once, one of them in a second process, when both are OpenAPI documents (an import is most
+of the cost); nothing is dumped as YAML or formatted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .diagnostics import SpecError
+from .load import Document, JsonPath
+from .surface import Locator, build, spec_locator
+
+GIT_PREFIX = "git:"
+# A relative `$ref` to another file: the part before '#'.
+_FILE_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?([^"'#\s,}]+)""")
+
+
+class SideError(Exception):
+    """A side that cannot be read: its one-line message says which and why (exit code 2)."""
+
+
+def load_sides(old: str, new: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both surfaces; the old one in a second process when both sides are worth it (imports of big documents)."""
+    if os.environ.get("CLIENTGEN_DIFF_SERIAL") or not (_costly(old) and _costly(new)):
+        return load_side(old), load_side(new)
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(load_side, old)
+        new_surface = load_side(new)
+        return future.result(), new_surface
+
+
+def _costly(arg: str) -> bool:
+    """Whether reading this side takes long enough that a second process pays for itself (over 256 KiB)."""
+    if arg.startswith(GIT_PREFIX):
+        return True
+    try:
+        return Path(arg).stat().st_size > 256 * 1024
+    except OSError:
+        return False
+
+
+def load_side(arg: str) -> dict[str, Any]:
+    if arg.startswith(GIT_PREFIX):
+        ref, _, path = arg[len(GIT_PREFIX):].partition(":")
+        if not ref or not path:
+            raise SideError(f"{arg}: expected git:REF:path (for example git:HEAD~1:spec/api.yaml)")
+        with tempfile.TemporaryDirectory(prefix="clientgen-diff-") as temporary:
+            local = _git_files(ref, path, Path(temporary))
+            return _surface(local, arg)
+    return _surface(Path(arg), arg)
+
+
+def _surface(path: Path, display: str) -> dict[str, Any]:
+    from .load import load, load_json
+
+    try:
+        doc = load_json(path) or load(path, display)
+    except SpecError as error:
+        raise SideError(_first(error, display)) from None
+    if isinstance(doc.data, dict) and "openapi" in doc.data:
+        return _openapi_surface(doc, display)
+    return _spec_surface(doc, display)
+
+
+def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
+    from .ir import build as build_ir
+    from .validate import validate
+
+    try:
+        validate(doc)
+        api = build_ir(doc)
+    except SpecError as error:
+        raise SideError(_first(error, display)) from None
+    return build(api, spec_locator(doc, display), doc.data)
+
+
+def _openapi_surface(doc: Document, display: str) -> dict[str, Any]:
+    from .ir import build as build_ir
+    from .openapi import _Importer
+    from .validate import validate
+
+    try:
+        importer = _Importer(doc, None)
+        result = importer.run()
+        spec_doc = Document(display, result.spec, doc.sha256, {}, {})
+        validate(spec_doc)
+        api = build_ir(spec_doc)
+    except SpecError as error:
+        raise SideError(_first(error, display)) from None
+    return build(api, _openapi_locator(importer, result.spec, doc.file, display), result.spec)
+
+
+def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, display: str) -> Locator:
+    """Spec paths -> the OpenAPI document's nodes they were imported from: operations by verb and path, schemas by
+    their original names, `api` from `info`, `servers` and `securitySchemes`."""
+    original = {new: old for old, new in importer.names.items()}
+    operations: dict[str, JsonPath] = {}
+    for route, verb, _ in importer._operations():
+        operations[f"{verb.upper()} {_plain_route(route)}"] = ("paths", route, verb)
+
+    def translate(path: JsonPath) -> JsonPath:
+        if not path:
+            return ()
+        head = path[0]
+        if head == "schemas" and len(path) > 1:
+            return ("components", "schemas", original.get(str(path[1]), str(path[1]))) + path[2:]
+        if head == "envelope":
+            return ("components", "schemas", importer.envelope_name or "") + path[1:]
+        if head == "api":
+            rest = path[1:2]
+            if rest in (("base_url",), ("environments",), ("server_variables",)):
+                return ("servers",)
+            if rest in (("auth",), ("security_schemes",)):
+                return ("components", "securitySchemes")
+            return ("info",)
+        if head == "resources":
+            return _operation_path(spec, path, operations)
+        return ()
+
+    def locate(path: JsonPath) -> str:
+        doc, where = importer._located(translate(path))
+        line, column = doc.position(where, key=bool(where) and isinstance(where[-1], str))
+        name = display if doc.file == file else doc.file
+        return f"{name}:{line}:{column}"
+
+    return locate
+
+
+def _plain_route(route: str) -> str:
+    return re.sub(r"\{[^{}]*\}", "{}", route)
+
+
+def _operation_path(spec: dict[str, Any], path: JsonPath, operations: dict[str, JsonPath]) -> JsonPath:
+    """The operation a method came from (and its parameter, request body or responses); a resource's first method."""
+    node: Any = spec
+    end = len(path)
+    for index, part in enumerate(path):
+        if not isinstance(node, dict) or part not in node:
+            end = index
+            break
+        node = node[part]
+    steps = path[:end]
+    while isinstance(node, dict) and "http" not in node and node.get("methods"):  # a resource: its first method
+        node = next(iter(node["methods"].values()))
+    if not isinstance(node, dict) or "http" not in node:
+        return ("paths",)
+    if "methods" in steps:  # the method node itself is at steps[:index of the method + 1]
+        method = _node(spec, steps[:steps.index("methods") + 2]) or node
+    else:
+        method = node
+    verb, _, route = str(method.get("http", "")).partition(" ")
+    operation = operations.get(f"{verb} {_plain_route(route)}")
+    if operation is None:
+        return ("paths",)
+    rest = path[path.index("methods") + 2:] if "methods" in path else ()
+    if rest[:1] == ("params",) and len(rest) > 1:
+        return operation + _parameter_at(spec, method, str(rest[1]))
+    if rest[:1] == ("response",):
+        return operation + ("responses",)
+    return operation
+
+
+def _parameter_at(spec: dict[str, Any], method: dict[str, Any], wire: str) -> JsonPath:
+    param = (method.get("params") or {}).get(wire) or {}
+    if param.get("in") == "body":
+        return ("requestBody",)
+    return ("parameters",)
+
+
+def _node(data: Any, path: JsonPath) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _first(error: SpecError, display: str) -> str:
+    """One line for a side that does not load: its first problem, and how many more there are."""
+    first = error.diagnostics[0]
+    more = len(error.diagnostics) - 1
+    text = str(first) if str(first).startswith(display) else f"{display}: {first}"
+    return text + (f" (and {more} more problem{'s' if more != 1 else ''}: clientgen validate)" if more else "")
+
+
+def _git_files(ref: str, path: str, into: Path) -> Path:
+    """`git show REF:path` into `into`, at its path in the repository, with the files its relative `$ref`s name
+    (read from the same commit, recursively; a reference out of the repository is left unresolved); the local copy
+    of `path`."""
+    prefix = _git(["rev-parse", "--show-prefix"], f"{GIT_PREFIX}{ref}:{path}").decode().strip()
+    main = PurePosixPath(os.path.normpath(prefix + path))
+    wanted = [main]
+    done: set[PurePosixPath] = set()
+    while wanted:
+        current = wanted.pop()
+        if current in done or str(current).startswith(".."):
+            continue
+        done.add(current)
+        try:
+            text = _git(["show", f"{ref}:{current}"], f"{GIT_PREFIX}{ref}:{path}")
+        except SideError:
+            if current == main:
+                raise
+            continue
+        target = into / current
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text)
+        if b"$ref" in text:
+            for found in _FILE_REF.findall(text.decode("utf-8", "replace")):
+                if "://" not in found and not found.startswith("#"):
+                    wanted.append(PurePosixPath(os.path.normpath(current.parent / found)))
+    return into / main
+
+
+def _git(args: list[str], display: str) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], capture_output=True, check=False)
+    except OSError as exc:
+        raise SideError(f"{display}: cannot run git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SideError(f"{display}: {message[-1] if message else 'git ' + args[0] + ' failed'}")
+    return done.stdout
