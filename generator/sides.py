@@ -154,14 +154,13 @@ def _operation_path(spec: dict[str, Any], path: JsonPath, operations: dict[str, 
             break
         node = node[part]
     steps = path[:end]
+    if "methods" in steps[:-1]:  # the method node itself (the path may go on to one of its parameters)
+        node = _node(spec, steps[:steps.index("methods") + 2])
     while isinstance(node, dict) and "http" not in node and node.get("methods"):  # a resource: its first method
         node = next(iter(node["methods"].values()))
     if not isinstance(node, dict) or "http" not in node:
         return ("paths",)
-    if "methods" in steps:  # the method node itself is at steps[:index of the method + 1]
-        method = _node(spec, steps[:steps.index("methods") + 2]) or node
-    else:
-        method = node
+    method = node
     verb, _, route = str(method.get("http", "")).partition(" ")
     operation = operations.get(f"{verb} {_plain_route(route)}")
     if operation is None:
