@@ -73,7 +73,18 @@ def _surface(path: Path, display: str) -> dict[str, Any]:
         raise SideError(_first(error, display)) from None
     if isinstance(doc.data, dict) and "openapi" in doc.data:
         return _openapi_surface(doc, display)
+    if isinstance(doc.data, dict) and "files" in doc.data and "spec" in doc.data:
+        return _recorded_surface(doc.data, display)
     return _spec_surface(doc, display)
+
+
+def _recorded_surface(manifest: dict[str, Any], display: str) -> dict[str, Any]:
+    """The surface a generation recorded in its manifest (.clientgen-manifest.json; see regen.py)."""
+    surface = manifest.get("surface")
+    if not isinstance(surface, dict):
+        raise SideError(f"{display}: this manifest records no SDK surface (written by an older clientgen); "
+                        "regenerate once to record it")
+    return surface
 
 
 def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
