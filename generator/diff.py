@@ -40,6 +40,7 @@ RULES: dict[str, tuple[str, str, str]] = {
     "server-variable-removed": (BREAKING, "major", "a server variable (client argument) was removed"),
     "server-variable-added": (COMPATIBLE, "minor", "a server variable with a default was added"),
     "auth-changed": (BREAKING, "major", "how the client or a method authenticates changed"),
+    "env-var-changed": (BREAKING, "major", "a credential or the base URL is read from another environment variable"),
     # resources and methods
     "resource-removed": (BREAKING, "major", "a resource (client.a.b) was removed"),
     "resource-renamed": (BREAKING, "major", "a resource was renamed (same methods under another name)"),

@@ -128,7 +128,7 @@ def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, display: st
                 return ("components", "securitySchemes")
             return ("info",)
         if head == "resources":
-            return _operation_path(spec, path, operations)
+            return _operation_path(importer, spec, path, operations)
         return ()
 
     def locate(path: JsonPath) -> str:
@@ -144,41 +144,58 @@ def _plain_route(route: str) -> str:
     return re.sub(r"\{[^{}]*\}", "{}", route)
 
 
-def _operation_path(spec: dict[str, Any], path: JsonPath, operations: dict[str, JsonPath]) -> JsonPath:
+def _operation_path(importer: Any, spec: dict[str, Any], path: JsonPath, operations: dict[str, JsonPath]) -> JsonPath:
     """The operation a method came from (and its parameter, request body or responses); a resource's first method."""
-    node: Any = spec
-    end = len(path)
-    for index, part in enumerate(path):
-        if not isinstance(node, dict) or part not in node:
-            end = index
-            break
-        node = node[part]
-    steps = path[:end]
-    while isinstance(node, dict) and "http" not in node and node.get("methods"):  # a resource: its first method
-        node = next(iter(node["methods"].values()))
-    if not isinstance(node, dict) or "http" not in node:
-        return ("paths",)
-    if "methods" in steps:  # the method node itself is at steps[:index of the method + 1]
-        method = _node(spec, steps[:steps.index("methods") + 2]) or node
+    if "methods" in path:
+        at = path.index("methods") + 2
+        method, rest = _node(spec, path[:at]), path[at:]
     else:
-        method = node
-    verb, _, route = str(method.get("http", "")).partition(" ")
+        method, rest = _node(spec, path), ()
+        while isinstance(method, dict) and "http" not in method:
+            children = list((method.get("methods") or {}).values()) or list((method.get("resources") or {}).values())
+            method = children[0] if children else None
+    if not isinstance(method, dict) or "http" not in method:
+        return ("paths",)
+    verb, _, route = str(method["http"]).partition(" ")
     operation = operations.get(f"{verb} {_plain_route(route)}")
     if operation is None:
         return ("paths",)
-    rest = path[path.index("methods") + 2:] if "methods" in path else ()
     if rest[:1] == ("params",) and len(rest) > 1:
-        return operation + _parameter_at(spec, method, str(rest[1]))
+        return _parameter_at(importer, operation, method, str(rest[1]))
     if rest[:1] == ("response",):
         return operation + ("responses",)
     return operation
 
 
-def _parameter_at(spec: dict[str, Any], method: dict[str, Any], wire: str) -> JsonPath:
+def _unpointer(ref: str) -> list[str]:
+    from .openapi.documents import _unpointer as unpointer
+
+    return unpointer(ref)
+
+
+def _parameter_at(importer: Any, operation: JsonPath, method: dict[str, Any], wire: str) -> JsonPath:
+    """Where a parameter was declared: its entry in the operation's (or path's) `parameters`, or for a body field
+    its property in the request body's schema (through a `$ref` to a component schema); else the request body."""
     param = (method.get("params") or {}).get(wire) or {}
-    if param.get("in") == "body":
-        return ("requestBody",)
-    return ("parameters",)
+    if param.get("in") != "body":
+        for where in (operation, operation[:-1]):
+            entries = _node(importer.root, where + ("parameters",))
+            for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+                found, _ = importer._deref(entry, where + ("parameters", index))
+                if isinstance(found, dict) and found.get("name") == wire:
+                    return where + ("parameters", index)
+        return operation
+    body, body_path = importer._deref(_node(importer.root, operation + ("requestBody",)), operation + ("requestBody",))
+    content = body.get("content") if isinstance(body, dict) else None
+    for media, entry in (content or {}).items() if isinstance(content, dict) else ():
+        schema = entry.get("schema") if isinstance(entry, dict) else None
+        at: JsonPath = body_path + ("content", media, "schema")
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#/"):
+            at = tuple(_unpointer(schema["$ref"]))
+            schema = _node(importer.root, at)
+        if isinstance(schema, dict) and wire in (schema.get("properties") or {}):
+            return at + ("properties", wire)
+    return operation + ("requestBody",)
 
 
 def _node(data: Any, path: JsonPath) -> Any:

@@ -180,11 +180,13 @@ def _type(definition: AliasDef | ModelDef | TypedDictDef, named: bool, where: Js
 def _api(api: Api, locate: Locator) -> dict[str, Any]:
     return {
         "name": api.name,
+        "description": api.description,
         "package": api.package,
         "client": api.client_class,
         "base_url": api.base_url,
         "environments": dict(api.environments),
-        "auth": _plain(api.auth) if api.auth else None,
+        "auth": {"type": api.auth.type, "header": api.auth.header} if api.auth else None,
+        "env": {**{c.name: c.env for c in api.credentials}, "base_url": api.base_url_env},
         "schemes": {s.name: {"kind": s.kind, "in": s.location, "wire_name": s.wire_name,
                              "credentials": list(s.credentials)} for s in api.schemes},
         "security": [list(alternative) for alternative in api.security],
