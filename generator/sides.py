@@ -3,12 +3,16 @@
 tree untouched; the relative `$ref`s of a multi-file OpenAPI document are read from the same commit into a
 temporary directory).
 
-Both sides are read at once, one of them in a second process, when both are OpenAPI documents (an import is most
-of the cost); nothing is dumped as YAML or formatted.
+Both sides are read at once, one of them in a second process, when both are big (an import is most of the cost);
+nothing is dumped as YAML or formatted. A surface is kept in the user's cache by the hash of the document's bytes
+(and of the generator, and of the name it is shown under), so the side that did not change is not read again;
+documents with `$ref`s to other files are not cached. CLIENTGEN_DIFF_NO_CACHE=1 turns the cache off.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -48,9 +52,11 @@ def _costly(arg: str) -> bool:
     if arg.startswith(GIT_PREFIX):
         return True
     try:
-        return Path(arg).stat().st_size > 256 * 1024
+        big = Path(arg).stat().st_size > 256 * 1024
     except OSError:
         return False
+    cache = _cache_file(Path(arg), arg) if big else None
+    return big and not (cache is not None and cache.exists())
 
 
 def load_side(arg: str) -> dict[str, Any]:
@@ -67,17 +73,65 @@ def load_side(arg: str) -> dict[str, Any]:
 def _surface(path: Path, display: str) -> dict[str, Any]:
     from .load import load, load_json
 
+    cache = _cache_file(path, display)
+    if cache is not None:
+        try:
+            found: dict[str, Any] = json.loads(cache.read_bytes())
+            return found
+        except (OSError, ValueError):
+            pass
     try:
         doc = load_json(path) or load(path, display)
     except SpecError as error:
         raise SideError(_first(error, display)) from None
     if isinstance(doc.data, dict) and "openapi" in doc.data:
-        return _openapi_surface(doc, display)
-    return _spec_surface(doc, display)
+        surface = _openapi_surface(doc, display)
+    else:
+        surface = _spec_surface(doc, display)
+    if cache is not None:
+        _remember(cache, surface)
+    return surface
+
+
+CACHE_ENTRIES = 32
+
+
+def _cache_file(path: Path, display: str) -> Path | None:
+    """Where the surface of the document at `path` is kept; None without a cache (turned off, a document that
+    refers to other files, or one that cannot be read: reading it again reports why)."""
+    from .pipeline import generator_identity
+    from .render import cache_root
+
+    if os.environ.get("CLIENTGEN_DIFF_NO_CACHE"):
+        return None
+    try:
+        raw = path.read_bytes()
+        root = cache_root()
+    except (OSError, RuntimeError):
+        return None
+    if any("://" not in ref and not ref.startswith("#") for ref in _FILE_REF.findall(raw.decode("utf-8", "replace"))):
+        return None
+    digest = hashlib.sha256(f"{generator_identity()}\0{display}\0".encode() + raw).hexdigest()
+    return root / "surfaces" / f"{digest}.json"
+
+
+def _remember(cache: Path, surface: dict[str, Any]) -> None:
+    """Write the surface atomically; keep the newest CACHE_ENTRIES surfaces."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".surface.", dir=cache.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(surface, stream, separators=(",", ":"))
+        os.replace(temporary, cache)
+        entries = sorted(cache.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[CACHE_ENTRIES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
-    from .ir import build as build_ir
+    from .surface import build_ir
     from .validate import validate
 
     try:
@@ -89,8 +143,8 @@ def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
 
 
 def _openapi_surface(doc: Document, display: str) -> dict[str, Any]:
-    from .ir import build as build_ir
     from .openapi import _Importer
+    from .surface import build_ir
     from .validate import validate
 
     try:

@@ -165,3 +165,16 @@ def test_cli_reads_git_refs_without_touching_the_work_tree(tmp_path: Path) -> No
     assert inside.returncode == 1 and "method-removed" in inside.stdout
     bad = _run("git:nosuchref:spec/api.yaml", "spec/api.yaml", cwd=tmp_path)
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and "nosuchref" in bad.stderr
+
+
+@pytest.mark.parametrize("spec", ["spec/clear_street.yaml", *sorted(f"tests/golden/{p.name}/spec.yaml" for p in
+                                                                     (CASES.parent / "golden").iterdir()
+                                                                     if (p / "spec.yaml").is_file())])
+def test_the_lean_ir_gives_the_surface_of_the_full_ir(spec: str) -> None:
+    from generator.ir import build as full_build
+    from generator.load import load
+    from generator.surface import build, build_ir, spec_locator
+
+    doc = load(CASES.parent.parent / spec)
+    locate = spec_locator(doc)
+    assert build(build_ir(doc), locate, doc.data) == build(full_build(doc), locate, doc.data)
