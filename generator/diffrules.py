@@ -236,8 +236,7 @@ class Comparison:
             self.add("model-added", f"types.{name}", new[name]["location"], "type added")
         for name in sorted(old.keys() & new.keys()):
             used = sides[0].get(name, set()) | sides[1].get(name, set())
-            if used:  # a type no method sends or returns (a flattened body's schema) changes nobody's values
-                self.named_type(name, old[name], new[name], used)
+            self.named_type(name, old[name], new[name], used)
 
     def named_type(self, name: str, old: dict[str, Any], new: dict[str, Any], used: set[str]) -> None:
         at, where = f"types.{name}", new["location"]
@@ -246,6 +245,8 @@ class Comparison:
             return
         if old["description"] != new["description"]:
             self.add("description-changed", at, where, "description changed")
+        if not used:  # no method sends or returns it (a flattened body's schema, a webhook's event): its name only
+            return
         if old["kind"] == "alias":
             found = []
             for side in sorted(used):
