@@ -212,7 +212,7 @@ class Comparison:
             return  # the return type follows (SyncPage[X]); its changes are those of the pagination
         findings = self.types.compare(old["returns"], new["returns"], "response")
         for finding in findings:
-            if not finding.where and finding.rule.startswith("response-"):  # the whole value changed
+            if not finding.where and _level(finding.rule) == "breaking":  # the whole value changed incompatibly
                 self.add("return-type-changed", at, where, finding.message)
             else:
                 self.changes.append(finding_change(finding, at, where))

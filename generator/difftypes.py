@@ -262,8 +262,8 @@ class Types:
         if old_r[0] == "object" and new_r[0] == "object":
             return self.fields_changes(old_r[1], new_r[1], side, where, depth + 1)
         if (old_r[0] == "generic" and new_r[0] == "generic" and old_r[1] == new_r[1]
-                and len(old_r[2]) == len(new_r[2]) and old_r[1] in ("list", "dict")):
-            suffix = "[]" if old_r[1] == "list" else "{}"
+                and len(old_r[2]) == len(new_r[2])):
+            suffix = "{}" if old_r[1] == "dict" else "[]"  # a list's, a stream's or a page's items
             found: list[Finding] = []
             for old_arg, new_arg in zip(old_r[2], new_r[2]):
                 found += self._compare(old_arg, new_arg, side, where + suffix, depth + 1)

@@ -178,3 +178,8 @@ def test_the_lean_ir_gives_the_surface_of_the_full_ir(spec: str) -> None:
     doc = load(CASES.parent.parent / spec)
     locate = spec_locator(doc)
     assert build(build_ir(doc), locate, doc.data) == build(full_build(doc), locate, doc.data)
+
+
+def test_the_corpus_readme_lists_every_rule() -> None:
+    text = (CASES / "README.md").read_text()
+    assert [rule for rule in RULES if f"| `{rule}` |" not in text] == []
