@@ -48,6 +48,7 @@ def main() -> None:
       clientgen validate spec/clear_street.yaml
       clientgen generate spec/clear_street.yaml -o generated
       clientgen check spec/clear_street.yaml -o generated   # in CI
+      clientgen diff git:HEAD:spec/clear_street.yaml spec/clear_street.yaml   # what an edit breaks
       clientgen verify vendor/clear_street --manifest vendor/clear_street.clientgen-manifest.json
     """
 

@@ -11,7 +11,9 @@ the types they get back, how the client authenticates and where it sends request
   a reordered `oneOf`, or an inline class renamed because its parent was (`OrderShipping` -> `PurchaseShipping`)
   are no change of their own: inline class names follow their parent, and the parent's rename is the one reported
   (`model-renamed`). The spec's own schemas (and their request-side twins `FooParam`) are importable names: each is
-  compared once, where it is defined (`types.Foo.field`), not at every method that uses it.
+  compared once, where it is defined (`types.Foo.field`), not at every method that uses it. A type that no method
+  sends or returns, through any reference (the response-side class of a request-only schema, the schema of a
+  flattened body, a webhook's event), counts by its name and description only: its fields are nobody's values.
 - A flattened body field is a keyword argument of its method: removing it is `param-removed`.
 - Request types may widen (accept more) and response types may narrow; an enum value added to a response is
   compatible because the runtime keeps unknown enum values (lenient enums); removing one from a request breaks.
@@ -40,6 +42,7 @@ RULES: dict[str, tuple[str, str, str]] = {
     "server-variable-removed": (BREAKING, "major", "a server variable (client argument) was removed"),
     "server-variable-added": (COMPATIBLE, "minor", "a server variable with a default was added"),
     "auth-changed": (BREAKING, "major", "how the client or a method authenticates changed"),
+    "env-var-changed": (BREAKING, "major", "a credential or the base URL is read from another environment variable"),
     # resources and methods
     "resource-removed": (BREAKING, "major", "a resource (client.a.b) was removed"),
     "resource-renamed": (BREAKING, "major", "a resource was renamed (same methods under another name)"),

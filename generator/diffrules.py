@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .diff import Change, change, finding_change
-from .difftypes import Types, parse, show
+from .difftypes import Finding, Types, parse, show
 
 
 class Comparison:
@@ -62,6 +62,10 @@ class Comparison:
                 self.add("server-variable-added", f"client({name})", new["location_base_url"],
                          f"server variable {name} added")
         self.auth(old, new)
+        for name, env in old["env"].items():
+            now = new["env"].get(name)
+            if now is not None and now != env:
+                self.add("env-var-changed", f"client({name})", where, f"read from ${now} instead of ${env}")
         if (old["name"], old.get("description")) != (new["name"], new.get("description")):
             self.add("description-changed", "client", where, "API name or description changed")
 
@@ -151,36 +155,40 @@ class Comparison:
         if old["request_format"] != new["request_format"]:
             self.add("request-format-changed", call, where,
                      f"body sent as {old['request_format']} -> {new['request_format']}")
-        if (old["summary"], old["description"]) != (new["summary"], new["description"]):
+        if (old["summary"], old["description"]) != (new["summary"], new["description"]) and old_path == path:
             self.add("description-changed", call, where, "summary or description changed")
         self.params(path, old["params"], new["params"])
         self.returns(path, old, new)
 
     def params(self, path: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> None:
-        old_by, new_by = {p["name"]: p for p in old}, {p["name"]: p for p in new}
-        renamed: set[str] = set()
-        for name, param in old_by.items():
-            if name in new_by:
-                continue
-            twin = next((p for p in new if p["wire_name"] == param["wire_name"] and p["in"] == param["in"]
-                         and p["name"] not in old_by), None)
-            if twin is not None:
-                renamed.add(twin["name"])
-                self.add("param-renamed", f"{path}({name})", twin["location"], f"parameter renamed to {twin['name']}")
-                self.param(path, param, twin)
-            else:
-                kind = "body field" if param["in"] == "body" and not param["root"] else f"{param['in']} parameter"
-                self.add("param-removed", f"{path}({name})", param["location"], f"{kind} removed")
-        for name, param in new_by.items():
-            if name in old_by or name in renamed:
-                continue
+        """Parameters are matched by wire name and place first (a changed Python name is a rename), then by Python
+        name (the same argument sent elsewhere or under another wire name), then the positional one (a path
+        parameter renamed: callers pass it by position)."""
+        pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        left, right = list(old), list(new)
+        for match in (lambda p: (p["wire_name"], p["in"]), lambda p: p["name"], lambda p: p["positional"] or None):
+            found = {match(p): p for p in right}
+            for param in list(left):
+                twin = found.get(match(param))
+                if twin is not None and twin in right and match(param) is not None:
+                    pairs.append((param, twin))
+                    left.remove(param)
+                    right.remove(twin)
+        for param in left:
+            kind = "body field" if param["in"] == "body" and not param["root"] else f"{param['in']} parameter"
+            self.add("param-removed", f"{path}({param['name']})", param["location"], f"{kind} removed")
+        for param in right:
             if param["required"]:
-                self.add("param-added-required", f"{path}({name})", param["location"],
+                self.add("param-added-required", f"{path}({param['name']})", param["location"],
                          f"required {param['in']} parameter added")
             else:
-                self.add("param-added", f"{path}({name})", param["location"], f"optional {param['in']} parameter added")
-        for name in old_by.keys() & new_by.keys():
-            self.param(path, old_by[name], new_by[name])
+                self.add("param-added", f"{path}({param['name']})", param["location"],
+                         f"optional {param['in']} parameter added")
+        for before, after in pairs:
+            if before["name"] != after["name"]:
+                self.add("param-renamed", f"{path}({before['name']})", after["location"],
+                         f"parameter renamed to {after['name']}")
+            self.param(path, before, after)
 
     def param(self, path: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         at, where = f"{path}({new['name']})", new["location"]
@@ -204,7 +212,7 @@ class Comparison:
             return  # the return type follows (SyncPage[X]); its changes are those of the pagination
         findings = self.types.compare(old["returns"], new["returns"], "response")
         for finding in findings:
-            if not finding.where and finding.rule.startswith("response-"):  # the whole value changed
+            if not finding.where and _level(finding.rule) == "breaking":  # the whole value changed incompatibly
                 self.add("return-type-changed", at, where, finding.message)
             else:
                 self.changes.append(finding_change(finding, at, where))
@@ -237,12 +245,18 @@ class Comparison:
             return
         if old["description"] != new["description"]:
             self.add("description-changed", at, where, "description changed")
+        if not used:  # no method sends or returns it (a flattened body's schema, a webhook's event): its name only
+            return
         if old["kind"] == "alias":
             found = []
-            for side in sorted(used or {"request", "response"}):
+            for side in sorted(used):
                 found += self.types.compare(old["type"], new["type"], side)
-            worst = [f for f in found if _level(f.rule) == "breaking"] or found
-            for finding in dict.fromkeys(worst):
+            picked: dict[tuple[str, str], Finding] = {}
+            for finding in found:  # request first: of one change seen from both sides, the breaking one, else that
+                key = (finding.where, finding.message)
+                if key not in picked or (_level(finding.rule) == "breaking" != _level(picked[key].rule)):
+                    picked[key] = finding
+            for finding in picked.values():
                 self.changes.append(finding_change(finding, at, where))
             return
         old_fields = tuple(Types.fields(old, self.old["types"]))

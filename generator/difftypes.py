@@ -147,7 +147,8 @@ class Types:
             fields = frozenset((f["wire_name"], f["name"], f["required"],
                                 self.shape(parse(f["type"]), table, expand_named, inner))
                                for f in self.fields(entry, table))
-            return ("object", fields)
+            base = table.get(entry.get("base") or "")
+            return ("object", fields, entry.get("base") if base and base["named"] else None)
         if kind == "union":
             return ("union", frozenset(self.shape(m, table, expand_named, seen) for m in tree[1]))
         if kind == "generic":
@@ -156,9 +157,10 @@ class Types:
 
     @staticmethod
     def fields(entry: dict[str, Any], table: dict[str, Any]) -> list[dict[str, Any]]:
-        """A model's fields with those of its base (the envelope of a `{Stem}Response`)."""
+        """A model's fields with those of its base, unless the base is a named type (the envelope of a
+        `{Stem}Response`), whose changes are its own."""
         base = table.get(entry.get("base") or "")
-        inherited = [f for f in base.get("fields", ())] if base else []
+        inherited = [f for f in base.get("fields", ())] if base and not base["named"] else []
         own = {f["wire_name"] for f in entry.get("fields", ())}
         return [f for f in inherited if f["wire_name"] not in own] + list(entry.get("fields", ()))
 
@@ -233,6 +235,8 @@ class Types:
     def _compare(self, old: Tree, new: Tree, side: str, where: str, depth: int) -> list[Finding]:
         if depth > 12 or self.same(old, new):
             return []
+        if ("none",) in (old, new):  # a method without a response body, or one that has one now
+            return [self._retyped(old, new, side, where)]
         old_core, old_none = split_none(old)
         new_core, new_none = split_none(new)
         found: list[Finding] = []
@@ -258,8 +262,8 @@ class Types:
         if old_r[0] == "object" and new_r[0] == "object":
             return self.fields_changes(old_r[1], new_r[1], side, where, depth + 1)
         if (old_r[0] == "generic" and new_r[0] == "generic" and old_r[1] == new_r[1]
-                and len(old_r[2]) == len(new_r[2]) and old_r[1] in ("list", "dict")):
-            suffix = "[]" if old_r[1] == "list" else "{}"
+                and len(old_r[2]) == len(new_r[2])):
+            suffix = "{}" if old_r[1] == "dict" else "[]"  # a list's, a stream's or a page's items
             found: list[Finding] = []
             for old_arg, new_arg in zip(old_r[2], new_r[2]):
                 found += self._compare(old_arg, new_arg, side, where + suffix, depth + 1)

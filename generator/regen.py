@@ -119,7 +119,7 @@ def old_side(out_dir: Path, before: Previous) -> str:
     from .render import cache_root
 
     data = before.manifest or b""
-    path = cache_root() / "surfaces" / f"{hashlib.sha256(data).hexdigest()[:16]}{MANIFEST}"
+    path = cache_root() / "recorded" / f"{hashlib.sha256(data).hexdigest()[:16]}{MANIFEST}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

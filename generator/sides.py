@@ -3,12 +3,16 @@
 tree untouched; the relative `$ref`s of a multi-file OpenAPI document are read from the same commit into a
 temporary directory).
 
-Both sides are read at once, one of them in a second process, when both are OpenAPI documents (an import is most
-of the cost); nothing is dumped as YAML or formatted.
+Both sides are read at once, one of them in a second process, when both are big (an import is most of the cost);
+nothing is dumped as YAML or formatted. A surface is kept in the user's cache by the hash of the document's bytes
+(and of the generator, and of the name it is shown under), so the side that did not change is not read again;
+documents with `$ref`s to other files are not cached. CLIENTGEN_DIFF_NO_CACHE=1 turns the cache off.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -48,9 +52,11 @@ def _costly(arg: str) -> bool:
     if arg.startswith(GIT_PREFIX):
         return True
     try:
-        return Path(arg).stat().st_size > 256 * 1024
+        big = Path(arg).stat().st_size > 256 * 1024
     except OSError:
         return False
+    cache = _cache_file(Path(arg), arg) if big else None
+    return big and not (cache is not None and cache.exists())
 
 
 def load_side(arg: str) -> dict[str, Any]:
@@ -67,15 +73,63 @@ def load_side(arg: str) -> dict[str, Any]:
 def _surface(path: Path, display: str) -> dict[str, Any]:
     from .load import load, load_json
 
+    cache = _cache_file(path, display)
+    if cache is not None:
+        try:
+            found: dict[str, Any] = json.loads(cache.read_bytes())
+            return found
+        except (OSError, ValueError):
+            pass
     try:
         doc = load_json(path) or load(path, display)
     except SpecError as error:
         raise SideError(_first(error, display)) from None
     if isinstance(doc.data, dict) and "openapi" in doc.data:
-        return _openapi_surface(doc, display)
-    if isinstance(doc.data, dict) and "files" in doc.data and "spec" in doc.data:
-        return _recorded_surface(doc.data, display)
-    return _spec_surface(doc, display)
+        surface = _openapi_surface(doc, display)
+    elif isinstance(doc.data, dict) and "files" in doc.data and "spec" in doc.data:
+        return _recorded_surface(doc.data, display)  # a manifest: read at once, not worth a cache entry
+    else:
+        surface = _spec_surface(doc, display)
+    if cache is not None:
+        _remember(cache, surface)
+    return surface
+
+
+CACHE_ENTRIES = 32
+
+
+def _cache_file(path: Path, display: str) -> Path | None:
+    """Where the surface of the document at `path` is kept; None without a cache (turned off, a document that
+    refers to other files, or one that cannot be read: reading it again reports why)."""
+    from .pipeline import generator_identity
+    from .render import cache_root
+
+    if os.environ.get("CLIENTGEN_DIFF_NO_CACHE"):
+        return None
+    try:
+        raw = path.read_bytes()
+        root = cache_root()
+    except (OSError, RuntimeError):
+        return None
+    if any("://" not in ref and not ref.startswith("#") for ref in _FILE_REF.findall(raw.decode("utf-8", "replace"))):
+        return None
+    digest = hashlib.sha256(f"{generator_identity()}\0{display}\0".encode() + raw).hexdigest()
+    return root / "surfaces" / f"{digest}.json"
+
+
+def _remember(cache: Path, surface: dict[str, Any]) -> None:
+    """Write the surface atomically; keep the newest CACHE_ENTRIES surfaces."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".surface.", dir=cache.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(surface, stream, separators=(",", ":"))
+        os.replace(temporary, cache)
+        entries = sorted(cache.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[CACHE_ENTRIES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _recorded_surface(manifest: dict[str, Any], display: str) -> dict[str, Any]:
@@ -88,7 +142,7 @@ def _recorded_surface(manifest: dict[str, Any], display: str) -> dict[str, Any]:
 
 
 def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
-    from .ir import build as build_ir
+    from .surface import build_ir
     from .validate import validate
 
     try:
@@ -100,8 +154,8 @@ def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
 
 
 def _openapi_surface(doc: Document, display: str) -> dict[str, Any]:
-    from .ir import build as build_ir
     from .openapi import _Importer
+    from .surface import build_ir
     from .validate import validate
 
     try:
@@ -139,7 +193,7 @@ def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, display: st
                 return ("components", "securitySchemes")
             return ("info",)
         if head == "resources":
-            return _operation_path(spec, path, operations)
+            return _operation_path(importer, spec, path, operations)
         return ()
 
     def locate(path: JsonPath) -> str:
@@ -155,40 +209,58 @@ def _plain_route(route: str) -> str:
     return re.sub(r"\{[^{}]*\}", "{}", route)
 
 
-def _operation_path(spec: dict[str, Any], path: JsonPath, operations: dict[str, JsonPath]) -> JsonPath:
+def _operation_path(importer: Any, spec: dict[str, Any], path: JsonPath, operations: dict[str, JsonPath]) -> JsonPath:
     """The operation a method came from (and its parameter, request body or responses); a resource's first method."""
-    node: Any = spec
-    end = len(path)
-    for index, part in enumerate(path):
-        if not isinstance(node, dict) or part not in node:
-            end = index
-            break
-        node = node[part]
-    steps = path[:end]
-    if "methods" in steps[:-1]:  # the method node itself (the path may go on to one of its parameters)
-        node = _node(spec, steps[:steps.index("methods") + 2])
-    while isinstance(node, dict) and "http" not in node and node.get("methods"):  # a resource: its first method
-        node = next(iter(node["methods"].values()))
-    if not isinstance(node, dict) or "http" not in node:
+    if "methods" in path:
+        at = path.index("methods") + 2
+        method, rest = _node(spec, path[:at]), path[at:]
+    else:
+        method, rest = _node(spec, path), ()
+        while isinstance(method, dict) and "http" not in method:
+            children = list((method.get("methods") or {}).values()) or list((method.get("resources") or {}).values())
+            method = children[0] if children else None
+    if not isinstance(method, dict) or "http" not in method:
         return ("paths",)
-    method = node
-    verb, _, route = str(method.get("http", "")).partition(" ")
+    verb, _, route = str(method["http"]).partition(" ")
     operation = operations.get(f"{verb} {_plain_route(route)}")
     if operation is None:
         return ("paths",)
-    rest = path[path.index("methods") + 2:] if "methods" in path else ()
     if rest[:1] == ("params",) and len(rest) > 1:
-        return operation + _parameter_at(spec, method, str(rest[1]))
+        return _parameter_at(importer, operation, method, str(rest[1]))
     if rest[:1] == ("response",):
         return operation + ("responses",)
     return operation
 
 
-def _parameter_at(spec: dict[str, Any], method: dict[str, Any], wire: str) -> JsonPath:
+def _unpointer(ref: str) -> list[str]:
+    from .openapi.documents import _unpointer as unpointer
+
+    return unpointer(ref)
+
+
+def _parameter_at(importer: Any, operation: JsonPath, method: dict[str, Any], wire: str) -> JsonPath:
+    """Where a parameter was declared: its entry in the operation's (or path's) `parameters`, or for a body field
+    its property in the request body's schema (through a `$ref` to a component schema); else the request body."""
     param = (method.get("params") or {}).get(wire) or {}
-    if param.get("in") == "body":
-        return ("requestBody",)
-    return ("parameters",)
+    if param.get("in") != "body":
+        for where in (operation, operation[:-1]):
+            entries = _node(importer.root, where + ("parameters",))
+            for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+                found, _ = importer._deref(entry, where + ("parameters", index))
+                if isinstance(found, dict) and found.get("name") == wire:
+                    return where + ("parameters", index)
+        return operation
+    body, body_path = importer._deref(_node(importer.root, operation + ("requestBody",)), operation + ("requestBody",))
+    content = body.get("content") if isinstance(body, dict) else None
+    for media, entry in (content or {}).items() if isinstance(content, dict) else ():
+        schema = entry.get("schema") if isinstance(entry, dict) else None
+        at: JsonPath = body_path + ("content", media, "schema")
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#/"):
+            at = tuple(_unpointer(schema["$ref"]))
+            schema = _node(importer.root, at)
+        if isinstance(schema, dict) and wire in (schema.get("properties") or {}):
+            return at + ("properties", wire)
+    return operation + ("requestBody",)
 
 
 def _node(data: Any, path: JsonPath) -> Any:

@@ -29,7 +29,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import naming
-from .ir import AliasDef, Api, Method, ModelDef, Param, Resource, TypedDictDef, param_module, schema_modules
+from .ir import AliasDef, Api, Definition, DocField, Method, ModelDef, Module, Param, Resource, TypedDictDef, TypeRef
+from .ir import _Builder as _IRBuilder
 from .load import Document, JsonPath
 
 SURFACE_VERSION = 1
@@ -84,21 +85,22 @@ def build(api: Api, locate: Locator = _nowhere, spec: dict[str, Any] | None = No
 
 def _named_types(schemas: dict[str, Any], api: Api) -> dict[str, str]:
     """Class name -> schema name, for the types of the spec's `schemas` and their request-side twins (FooParam)."""
+    defined = {d.name for m in api.modules for d in m.definitions}
     if not schemas:
-        return {d.name: "" for m in api.modules for d in m.definitions}
-    module_of = schema_modules(schemas)
-    by_module: dict[str, set[str]] = {}
-    for module in api.modules:
-        by_module[module.name] = {d.name for d in module.definitions}
+        return {name: "" for name in defined}
     found: dict[str, str] = {}
     for name in schemas:
         class_name = naming.class_name(name)
         found[class_name] = name
-        for twin in by_module.get(param_module(module_of, name), ()):
-            rest = twin[len(class_name):] if twin.startswith(class_name) else ""
-            if rest in ("Param", "RequestParam") or (rest.startswith("RequestParam") and rest[12:].isdigit()):
-                found[twin] = name
+        twin = next((candidate for candidate in _twins(class_name) if candidate in defined), None)
+        if twin is not None:
+            found[twin] = name
     return found
+
+
+def _twins(class_name: str) -> list[str]:
+    """The names the IR may give a schema's request-side twin (ir._Builder._param_definition), in its order."""
+    return [class_name + "Param", class_name + "RequestParam"] + [f"{class_name}RequestParam{n}" for n in range(2, 9)]
 
 
 def _walk(resources: tuple[Resource, ...], spec_resources: dict[str, Any],
@@ -180,11 +182,13 @@ def _type(definition: AliasDef | ModelDef | TypedDictDef, named: bool, where: Js
 def _api(api: Api, locate: Locator) -> dict[str, Any]:
     return {
         "name": api.name,
+        "description": api.description,
         "package": api.package,
         "client": api.client_class,
         "base_url": api.base_url,
         "environments": dict(api.environments),
-        "auth": _plain(api.auth) if api.auth else None,
+        "auth": {"type": api.auth.type, "header": api.auth.header} if api.auth else None,
+        "env": {**{c.name: c.env for c in api.credentials}, "base_url": api.base_url_env},
         "schemes": {s.name: {"kind": s.kind, "in": s.location, "wire_name": s.wire_name,
                              "credentials": list(s.credentials)} for s in api.schemes},
         "security": [list(alternative) for alternative in api.security],
@@ -193,6 +197,32 @@ def _api(api: Api, locate: Locator) -> dict[str, Any]:
         "location_base_url": locate(("api", "base_url") if api.environments == () else ("api", "environments")),
         "location_auth": locate(("api", "auth") if api.auth else ("api", "security_schemes")),
     }
+
+
+def build_ir(doc: Document) -> Api:
+    """The IR of a valid spec as `ir.build` makes it, without what only the docs and the README print (examples,
+    the reference docs' fields) and without the modules' import lines: a third less work, the same surface
+    (tests/test_diff.py checks that it is)."""
+    return _Lean(doc).api()
+
+
+class _Lean(_IRBuilder):
+    def _example(self, schema: dict[str, Any], name: str, depth: int = 0, full: bool = False,
+                 path: frozenset[str] = frozenset()) -> Any:
+        return None
+
+    def _response_example(self, schema: dict[str, Any], data_wire: str) -> dict[str, Any]:
+        return {}
+
+    def _doc_field(self, name: str, type_ref: TypeRef, description: str, depth: int = 1,
+                   expanded: set[str] | None = None) -> DocField:
+        return DocField(name, "", "", (), ())
+
+    def _type_doc(self, definition: Definition) -> DocField:
+        return DocField(definition.name, "", "", (), ())
+
+    def _module(self, name: str, definitions: list[Definition]) -> Module:
+        return Module(name, tuple(definitions), ())
 
 
 def load_side(arg: str) -> dict[str, Any]:
