@@ -236,6 +236,10 @@ def _surface_gate(spec: Path, out_dir: Path, package_name: str | None, fail_on: 
     old_label = baseline or str(out_dir / MANIFEST)
     old = _side(old_label)
     new = _or_exit(lambda: surface_of(spec, package_name))
+    if old.get("surface") != new.get("surface"):
+        click.echo(f"clientgen: error: {old_label} records the SDK surface in another format (surface "
+                   f"{old.get('surface')!r}, this clientgen {new.get('surface')!r}); regenerate it first", err=True)
+        sys.exit(2)
     changes = compare(old, new)
     failing = breaking(changes) if fail_on == "breaking" else changes
     if failing:

@@ -132,7 +132,7 @@ def _surface_and_version(doc: Document, api: Api, before: Previous, version_bump
     from .surface import build, spec_locator
 
     surface = build(api, spec_locator(doc, api.spec_name), doc.data)
-    changes = compare(before.surface, surface) if before.surface is not None else []
+    changes = regen.changes_from(before.surface, surface, compare)
     version = regen.effective_version(api.version, before.version)
     changelog = before.changelog
     bumped = ""

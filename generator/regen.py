@@ -16,6 +16,7 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,6 +99,18 @@ def changelog_with(previous_text: str | None, section: str) -> str:
     earlier = earlier.removeprefix(CHANGELOG_TITLE)
     earlier = earlier.strip("\n")
     return CHANGELOG_TITLE + "\n" + section.strip("\n") + "\n" + (f"\n{earlier}\n" if earlier else "")
+
+
+def changes_from(recorded: dict[str, Any] | None, surface: dict[str, Any],
+                 compare: Callable[[dict[str, Any], dict[str, Any]], list[Change]]) -> list[Change]:
+    """The changes from the recorded surface; none when nothing is recorded, or when it was recorded in another
+    format (an older clientgen): the next generation records the current one."""
+    if recorded is None or recorded.get("surface") != surface.get("surface"):
+        return []
+    try:
+        return compare(recorded, surface)
+    except (KeyError, TypeError, AttributeError, ValueError):  # a surface of the same number in an older shape
+        return []
 
 
 def breaking(changes: list[Change]) -> list[Change]:
