@@ -252,7 +252,7 @@ def _parameter_at(importer: Any, operation: JsonPath, method: dict[str, Any], wi
         return operation
     body, body_path = importer._deref(_node(importer.root, operation + ("requestBody",)), operation + ("requestBody",))
     content = body.get("content") if isinstance(body, dict) else None
-    for media, entry in (content or {}).items() if isinstance(content, dict) else ():
+    for media, entry in _sent_first(importer, content):
         schema = entry.get("schema") if isinstance(entry, dict) else None
         at: JsonPath = body_path + ("content", media, "schema")
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#/"):
@@ -261,6 +261,17 @@ def _parameter_at(importer: Any, operation: JsonPath, method: dict[str, Any], wi
         if isinstance(schema, dict) and wire in (schema.get("properties") or {}):
             return at + ("properties", wire)
     return operation + ("requestBody",)
+
+
+def _sent_first(importer: Any, content: Any) -> list[tuple[str, Any]]:
+    """A request body's media types, the one the importer sends (its body's fields are the method's) first: JSON,
+    else the preferred one (bodies.py)."""
+    from .openapi.bodies import _preferred_media
+
+    if not isinstance(content, dict) or not content:
+        return []
+    sent, _ = importer._json_media(content) or _preferred_media(content)
+    return sorted(content.items(), key=lambda item: item[0] != sent)
 
 
 def _node(data: Any, path: JsonPath) -> Any:
