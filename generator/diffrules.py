@@ -21,8 +21,13 @@ class Comparison:
         self.client(self.old["api"], self.new["api"])
         self.resources()
         self.methods()
+        self.unused: list[Change] = []
         self.named_types()
-        return self.changes
+        # A type no method sends or returns is still importable (a webhook's or a realtime event's payload is parsed
+        # with it): its changes count, but for those already reported at the same spec node: by a method (the
+        # fields of a flattened body's schema are its keyword arguments) or by the type's twin that is used.
+        reported = {c.location for c in self.changes if c.location}
+        return self.changes + [c for c in self.unused if c.location not in reported]
 
     # the client ------------------------------------------------------------------------------------------------
 
@@ -245,7 +250,12 @@ class Comparison:
             return
         if old["description"] != new["description"]:
             self.add("description-changed", at, where, "description changed")
-        if not used:  # no method sends or returns it (a flattened body's schema, a webhook's event): its name only
+        if not used:  # no method sends or returns it (a flattened body's schema, a webhook's event)
+            mine = len(self.changes)
+            self.named_type(name, {**old, "description": ""}, {**new, "description": ""}, {new.get("side", "response")
+                            if new.get("side") in ("request", "response") else "response"})
+            self.unused += self.changes[mine:]
+            del self.changes[mine:]
             return
         if old["kind"] == "alias":
             found = []
