@@ -225,9 +225,13 @@ class Comparison:
         sides = self._sides(self.old), self._sides(self.new)
         removed = [n for n in old if n not in new]
         added = [n for n in new if n not in old]
+        shapes: dict[Any, str] = {}
+        for name in added:  # a removed type whose shape an added one has was renamed
+            shapes.setdefault(self.types.shape(parse(name), self.new["types"], 1), name)
         for name in removed:
-            twin = next((a for a in added if self.types.same(parse(name), parse(a))), None)
-            if twin is not None:
+            shape = self.types.shape(parse(name), self.old["types"], 1)
+            twin = shapes.get(shape) if _distinctive(shape) else None
+            if twin is not None and twin in added:
                 added.remove(twin)
                 self.add("model-renamed", f"types.{name}", new[twin]["location"], f"type renamed to {twin}")
             else:
@@ -287,6 +291,12 @@ class Comparison:
                 if entry.get("base"):
                     todo.append((entry["base"], side))
         return found
+
+
+def _distinctive(shape: Any) -> bool:
+    """Whether a type's shape says enough to take another type of the same shape for it renamed: an object with
+    fields or an enum, not `{}` or a plain `str`."""
+    return bool(shape[0] == "literal" or (shape[0] == "object" and shape[1]))
 
 
 def _names(tree: tuple[Any, ...]) -> list[str]:

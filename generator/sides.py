@@ -11,12 +11,14 @@ documents with `$ref`s to other files are not cached. CLIENTGEN_DIFF_NO_CACHE=1 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -66,11 +68,17 @@ def load_side(arg: str) -> dict[str, Any]:
             raise SideError(f"{arg}: expected git:REF:path (for example git:HEAD~1:spec/api.yaml)")
         with tempfile.TemporaryDirectory(prefix="clientgen-diff-") as temporary:
             local = _git_files(ref, path, Path(temporary))
-            return _surface(local, arg)
+
+            def shown(file: str) -> str:  # the other files of the commit, as git:REF:their/path
+                inside = Path(file).resolve().relative_to(Path(temporary).resolve())
+                return arg if Path(file) == local else f"{GIT_PREFIX}{ref}:{inside.as_posix()}"
+
+            return _surface(local, arg, shown)
     return _surface(Path(arg), arg)
 
 
-def _surface(path: Path, display: str) -> dict[str, Any]:
+def _surface(path: Path, display: str, shown: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """The surface of the document at `path`, located as `display` (and its other files as `shown` names them)."""
     from .load import load, load_json
 
     cache = _cache_file(path, display)
@@ -81,13 +89,13 @@ def _surface(path: Path, display: str) -> dict[str, Any]:
         except (OSError, ValueError):
             pass
     try:
-        doc = load_json(path) or load(path, display)
+        doc = load_json(path) or load(path)  # under its own name: relative $refs are read from beside it
     except SpecError as error:
         raise SideError(_first(error, display)) from None
     if isinstance(doc.data, dict) and "openapi" in doc.data:
-        surface = _openapi_surface(doc, display)
+        surface = _openapi_surface(doc, display, shown)
     else:
-        surface = _spec_surface(doc, display)
+        surface = _spec_surface(dataclasses.replace(doc, file=display), display)
     if cache is not None:
         _remember(cache, surface)
     return surface
@@ -142,7 +150,7 @@ def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
     return build(api, spec_locator(doc, display), doc.data)
 
 
-def _openapi_surface(doc: Document, display: str) -> dict[str, Any]:
+def _openapi_surface(doc: Document, display: str, shown: Callable[[str], str] | None) -> dict[str, Any]:
     from .openapi import _Importer
     from .surface import build_ir
     from .validate import validate
@@ -155,10 +163,11 @@ def _openapi_surface(doc: Document, display: str) -> dict[str, Any]:
         api = build_ir(spec_doc)
     except SpecError as error:
         raise SideError(_first(error, display)) from None
-    return build(api, _openapi_locator(importer, result.spec, doc.file, display), result.spec)
+    return build(api, _openapi_locator(importer, result.spec, doc.file, shown or (lambda f: display if f == doc.file
+                                                                                  else f)), result.spec)
 
 
-def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, display: str) -> Locator:
+def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, shown: Callable[[str], str]) -> Locator:
     """Spec paths -> the OpenAPI document's nodes they were imported from: operations by verb and path, schemas by
     their original names, `api` from `info`, `servers` and `securitySchemes`."""
     original = {new: old for old, new in importer.names.items()}
@@ -188,8 +197,7 @@ def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, display: st
     def locate(path: JsonPath) -> str:
         doc, where = importer._located(translate(path))
         line, column = doc.position(where, key=bool(where) and isinstance(where[-1], str))
-        name = display if doc.file == file else doc.file
-        return f"{name}:{line}:{column}"
+        return f"{shown(doc.file)}:{line}:{column}"
 
     return locate
 
