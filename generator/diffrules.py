@@ -256,9 +256,9 @@ class Comparison:
             for side in sorted(used):
                 found += self.types.compare(old["type"], new["type"], side)
             picked: dict[tuple[str, str], Finding] = {}
-            for finding in found:  # request first: of one change seen from both sides, the breaking one, else that
+            for finding in found:  # of one change seen from both sides, the breaking one, else the request's
                 key = (finding.where, finding.message)
-                if key not in picked or (_level(finding.rule) == "breaking" != _level(picked[key].rule)):
+                if key not in picked or (_level(finding.rule) == "breaking" and _level(picked[key].rule) != "breaking"):
                     picked[key] = finding
             for finding in picked.values():
                 self.changes.append(finding_change(finding, at, where))
