@@ -7,6 +7,7 @@ from typing import Any
 
 from .diff import Change, change, finding_change
 from .difftypes import Finding, Types, parse, show
+from .surface import usage
 
 
 class Comparison:
@@ -222,7 +223,7 @@ class Comparison:
     def named_types(self) -> None:
         old = {n: t for n, t in self.old["types"].items() if t["named"]}
         new = {n: t for n, t in self.new["types"].items() if t["named"]}
-        sides = self._sides(self.old), self._sides(self.new)
+        sides = usage(self.old), usage(self.new)
         removed = [n for n in old if n not in new]
         added = [n for n in new if n not in old]
         shapes: dict[Any, str] = {}
@@ -268,45 +269,11 @@ class Comparison:
         for finding in self.types.fields_changes(old_fields, new_fields, new["side"], ""):
             self.changes.append(finding_change(finding, at, where))
 
-    @staticmethod
-    def _sides(surface: dict[str, Any]) -> dict[str, set[str]]:
-        """Type name -> the sides (request, response) whose values it types, through every reference."""
-        types = surface["types"]
-        found: dict[str, set[str]] = {}
-        todo: list[tuple[str, str]] = []
-        for method in surface["methods"].values():
-            todo += [(p["type"], "request") for p in method["params"]]
-            todo.append((method["returns"], "response"))
-        seen: set[tuple[str, str]] = set()
-        while todo:
-            annotation, side = todo.pop()
-            for name in _names(parse(annotation)):
-                if name not in types or (name, side) in seen:
-                    continue
-                seen.add((name, side))
-                found.setdefault(name, set()).add(side)
-                entry = types[name]
-                todo += [(entry["type"], side)] if entry["kind"] == "alias" else []
-                todo += [(f["type"], side) for f in entry.get("fields", ())]
-                if entry.get("base"):
-                    todo.append((entry["base"], side))
-        return found
-
 
 def _distinctive(shape: Any) -> bool:
     """Whether a type's shape says enough to take another type of the same shape for it renamed: an object with
     fields or an enum, not `{}` or a plain `str`."""
     return bool(shape[0] == "literal" or (shape[0] == "object" and shape[1]))
-
-
-def _names(tree: tuple[Any, ...]) -> list[str]:
-    if tree[0] == "name":
-        return [str(tree[1])]
-    if tree[0] == "union":
-        return [n for m in tree[1] for n in _names(m)]
-    if tree[0] == "generic":
-        return [n for a in tree[2] for n in _names(a)]
-    return []
 
 
 def _level(rule: str) -> str:

@@ -92,6 +92,17 @@ def _union(members: list[Tree]) -> Tree:
     return flat[0] if len(flat) == 1 else ("union", tuple(flat))
 
 
+def names(tree: Tree) -> list[str]:
+    """The names an annotation refers to (classes, aliases, builtins)."""
+    if tree[0] == "name":
+        return [str(tree[1])]
+    if tree[0] == "union":
+        return [n for m in tree[1] for n in names(m)]
+    if tree[0] == "generic":
+        return [n for a in tree[2] for n in names(a)]
+    return []
+
+
 def members(tree: Tree) -> tuple[Tree, ...]:
     return tree[1] if tree[0] == "union" else (tree,)
 

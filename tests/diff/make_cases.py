@@ -132,6 +132,11 @@ def _(s):
 def _(s):
     S(s, "Order")["properties"]["shipping"] = {"$ref": "#/schemas/Address"}
 
+@case("field-moved-into-new-ref", ("compatible", "model-added", "types.Shipping"))
+def _(s):
+    s["schemas"]["Shipping"] = S(s, "Order")["properties"]["shipping"]
+    S(s, "Order")["properties"]["shipping"] = {"$ref": "#/schemas/Shipping"}
+
 @case("no-change-allof-same-shape")
 def _(s):
     props = S(s, "Order")["properties"]
