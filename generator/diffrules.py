@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .diff import Change, change, finding_change
-from .difftypes import Finding, Types, parse, show
+from .difftypes import Finding, Types, parse
 from .surface import usage
 
 
@@ -308,5 +308,3 @@ def _pagination_text(old: dict[str, Any] | None, new: dict[str, Any] | None) -> 
     keys = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
     return "pagination changed: " + ", ".join(f"{k} {old.get(k)!r} -> {new.get(k)!r}" for k in keys)
 
-
-__all__ = ["Comparison", "show"]
