@@ -219,3 +219,12 @@ def test_git_sides_bring_the_files_their_refs_name(tmp_path: Path) -> None:
     line = text.splitlines().index("    kind: {type: string}") + 1
     assert f"breaking response-field-removed types.Pet.kind git:HEAD:api/schemas/pet.yaml:{line}:5" in done.stdout
     assert _run("git:HEAD:api/openapi.yaml", "git:HEAD:api/openapi.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_an_openapi_document_and_the_spec_imported_from_it_have_one_surface(tmp_path: Path) -> None:
+    from generator.openapi import import_openapi, write_spec
+
+    document = CASES / "openapi_base.yaml"
+    spec = tmp_path / "spec.yaml"
+    assert write_spec(import_openapi(document), document, spec) == []
+    assert compare(load_side(str(document)), load_side(str(spec))) == []
