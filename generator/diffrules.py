@@ -93,10 +93,12 @@ class Comparison:
         added = [p for p in new if p not in old and not _under(p, new, old)]
         self.gone = {p for p in old if p not in new}  # their methods are not reported one by one
         self.came = {p for p in new if p not in old}
+        self.renamed: dict[str, str] = {}  # old resource path -> new
         for path in removed:
             twin = next((a for a in added if self._same_methods(path, a)), None)
             if twin is not None:
                 added.remove(twin)
+                self.renamed[path] = twin
                 self.add("resource-renamed", path, new[twin]["location"], f"resource renamed to {twin}")
             else:
                 self.add("resource-removed", path, old[path]["location"], "resource removed")
@@ -120,15 +122,18 @@ class Comparison:
         old, new = self.old["methods"], self.new["methods"]
         removed = [p for p in old if p not in new]
         added = [p for p in new if p not in old]
-        by_http: dict[str, str] = {}
-        for path in added:
-            by_http.setdefault(new[path]["http"], path)
         for path in removed:
-            twin = by_http.get(old[path]["http"])
             resource = path.rsplit(".", 1)[0]
-            if twin is not None and twin in added and twin.rsplit(".", 1)[0] == resource:
+            moved = next((self.renamed[r] + path[len(r):] for r in self.renamed if path.startswith(r + ".")), "")
+            if moved in added:  # under a renamed resource: that rename is the change
+                added.remove(moved)
+                self.method(path, old[path], moved, new[moved])
+                continue
+            twin = self._same_endpoint(path, old[path], added, new)
+            if twin is not None:
                 added.remove(twin)
-                self.add("method-renamed", path + "()", new[twin]["location"], f"method renamed to {twin}()")
+                self.add("method-renamed", path + "()", new[twin]["location"],
+                         f"method {'renamed' if twin.rsplit('.', 1)[0] == resource else 'moved'} to {twin}()")
                 self.method(path, old[path], twin, new[twin])
             elif resource not in self.gone:
                 self.add("method-removed", path + "()", old[path]["location"], f"method removed ({old[path]['http']})")
@@ -137,6 +142,15 @@ class Comparison:
                 self.add("method-added", path + "()", new[path]["location"], f"method added ({new[path]['http']})")
         for path in old.keys() & new.keys():
             self.method(path, old[path], path, new[path])
+
+    @staticmethod
+    def _same_endpoint(path: str, method: dict[str, Any], added: list[str], new: dict[str, Any]) -> str | None:
+        """An added method with the verb and path of a removed one: in the same resource first, and a `_stream`
+        twin for a `_stream` method (both call one endpoint)."""
+        candidates = [a for a in added if new[a]["http"] == method["http"]]
+        resource, stream = path.rsplit(".", 1)[0], path.endswith("_stream")
+        candidates.sort(key=lambda a: (a.rsplit(".", 1)[0] != resource, a.endswith("_stream") != stream))
+        return candidates[0] if candidates else None
 
     def method(self, old_path: str, old: dict[str, Any], path: str, new: dict[str, Any]) -> None:
         where = new["location"]
