@@ -37,7 +37,11 @@ class SideError(Exception):
 
 
 def load_sides(old: str, new: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Both surfaces; the old one in a second process when both sides are worth it (imports of big documents)."""
+    """Both surfaces; the old one in a second process when both sides are worth it (imports of big documents).
+    Two files of the same bytes are read once (no change can have a location then)."""
+    if _same_bytes(old, new):
+        surface = load_side(new)
+        return surface, surface
     if os.environ.get("CLIENTGEN_DIFF_SERIAL") or not (_costly(old) and _costly(new)):
         return load_side(old), load_side(new)
     import multiprocessing
@@ -47,6 +51,25 @@ def load_sides(old: str, new: str) -> tuple[dict[str, Any], dict[str, Any]]:
         future = pool.submit(load_side, old)
         new_surface = load_side(new)
         return future.result(), new_surface
+
+
+def _same_bytes(old: str, new: str) -> bool:
+    if old.startswith(GIT_PREFIX) or new.startswith(GIT_PREFIX):
+        return False
+    try:
+        first, second = Path(old), Path(new)
+        if first.stat().st_size != second.stat().st_size:
+            return False
+        raw = first.read_bytes()
+        return raw == second.read_bytes() and not _refers_to_files(raw)
+    except OSError:
+        return False
+
+
+def _refers_to_files(raw: bytes) -> bool:
+    """Whether a document has `$ref`s to other files (whose contents its bytes do not tell)."""
+    text = raw.decode("utf-8", "replace")
+    return any("://" not in ref and not ref.startswith("#") for ref in _FILE_REF.findall(text))
 
 
 def _costly(arg: str) -> bool:
@@ -117,7 +140,7 @@ def _cache_file(path: Path, display: str) -> Path | None:
         root = cache_root()
     except (OSError, RuntimeError):
         return None
-    if any("://" not in ref and not ref.startswith("#") for ref in _FILE_REF.findall(raw.decode("utf-8", "replace"))):
+    if _refers_to_files(raw):
         return None
     digest = hashlib.sha256(f"{generator_identity()}\0{display}\0".encode() + raw).hexdigest()
     return root / "surfaces" / f"{digest}.json"
