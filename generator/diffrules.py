@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from .diff import Change, change, finding_change
-from .difftypes import Finding, Types, parse, show
+from .difftypes import Finding, Types, parse
+from .surface import usage
 
 
 class Comparison:
@@ -97,10 +98,12 @@ class Comparison:
         added = [p for p in new if p not in old and not _under(p, new, old)]
         self.gone = {p for p in old if p not in new}  # their methods are not reported one by one
         self.came = {p for p in new if p not in old}
+        self.renamed: dict[str, str] = {}  # old resource path -> new
         for path in removed:
             twin = next((a for a in added if self._same_methods(path, a)), None)
             if twin is not None:
                 added.remove(twin)
+                self.renamed[path] = twin
                 self.add("resource-renamed", path, new[twin]["location"], f"resource renamed to {twin}")
             else:
                 self.add("resource-removed", path, old[path]["location"], "resource removed")
@@ -124,15 +127,18 @@ class Comparison:
         old, new = self.old["methods"], self.new["methods"]
         removed = [p for p in old if p not in new]
         added = [p for p in new if p not in old]
-        by_http: dict[str, str] = {}
-        for path in added:
-            by_http.setdefault(new[path]["http"], path)
         for path in removed:
-            twin = by_http.get(old[path]["http"])
             resource = path.rsplit(".", 1)[0]
-            if twin is not None and twin in added and twin.rsplit(".", 1)[0] == resource:
+            moved = next((self.renamed[r] + path[len(r):] for r in self.renamed if path.startswith(r + ".")), "")
+            if moved in added:  # under a renamed resource: that rename is the change
+                added.remove(moved)
+                self.method(path, old[path], moved, new[moved])
+                continue
+            twin = self._same_endpoint(path, old[path], added, new)
+            if twin is not None:
                 added.remove(twin)
-                self.add("method-renamed", path + "()", new[twin]["location"], f"method renamed to {twin}()")
+                self.add("method-renamed", path + "()", new[twin]["location"],
+                         f"method {'renamed' if twin.rsplit('.', 1)[0] == resource else 'moved'} to {twin}()")
                 self.method(path, old[path], twin, new[twin])
             elif resource not in self.gone:
                 self.add("method-removed", path + "()", old[path]["location"], f"method removed ({old[path]['http']})")
@@ -141,6 +147,15 @@ class Comparison:
                 self.add("method-added", path + "()", new[path]["location"], f"method added ({new[path]['http']})")
         for path in old.keys() & new.keys():
             self.method(path, old[path], path, new[path])
+
+    @staticmethod
+    def _same_endpoint(path: str, method: dict[str, Any], added: list[str], new: dict[str, Any]) -> str | None:
+        """An added method with the verb and path of a removed one: in the same resource first, and a `_stream`
+        twin for a `_stream` method (both call one endpoint)."""
+        candidates = [a for a in added if new[a]["http"] == method["http"]]
+        resource, stream = path.rsplit(".", 1)[0], path.endswith("_stream")
+        candidates.sort(key=lambda a: (a.rsplit(".", 1)[0] != resource, a.endswith("_stream") != stream))
+        return candidates[0] if candidates else None
 
     def method(self, old_path: str, old: dict[str, Any], path: str, new: dict[str, Any]) -> None:
         where = new["location"]
@@ -227,12 +242,16 @@ class Comparison:
     def named_types(self) -> None:
         old = {n: t for n, t in self.old["types"].items() if t["named"]}
         new = {n: t for n, t in self.new["types"].items() if t["named"]}
-        sides = self._sides(self.old), self._sides(self.new)
+        sides = usage(self.old), usage(self.new)
         removed = [n for n in old if n not in new]
         added = [n for n in new if n not in old]
+        shapes: dict[Any, str] = {}
+        for name in added:  # a removed type whose shape an added one has was renamed
+            shapes.setdefault(self.types.shape(parse(name), self.new["types"], 1), name)
         for name in removed:
-            twin = next((a for a in added if self.types.same(parse(name), parse(a))), None)
-            if twin is not None:
+            shape = self.types.shape(parse(name), self.old["types"], 1)
+            twin = shapes.get(shape) if _distinctive(shape) else None
+            if twin is not None and twin in added:
                 added.remove(twin)
                 self.add("model-renamed", f"types.{name}", new[twin]["location"], f"type renamed to {twin}")
             else:
@@ -262,9 +281,9 @@ class Comparison:
             for side in sorted(used):
                 found += self.types.compare(old["type"], new["type"], side)
             picked: dict[tuple[str, str], Finding] = {}
-            for finding in found:  # request first: of one change seen from both sides, the breaking one, else that
+            for finding in found:  # of one change seen from both sides, the breaking one, else the request's
                 key = (finding.where, finding.message)
-                if key not in picked or (_level(finding.rule) == "breaking" != _level(picked[key].rule)):
+                if key not in picked or (_level(finding.rule) == "breaking" and _level(picked[key].rule) != "breaking"):
                     picked[key] = finding
             for finding in picked.values():
                 self.changes.append(finding_change(finding, at, where))
@@ -274,39 +293,11 @@ class Comparison:
         for finding in self.types.fields_changes(old_fields, new_fields, new["side"], ""):
             self.changes.append(finding_change(finding, at, where))
 
-    @staticmethod
-    def _sides(surface: dict[str, Any]) -> dict[str, set[str]]:
-        """Type name -> the sides (request, response) whose values it types, through every reference."""
-        types = surface["types"]
-        found: dict[str, set[str]] = {}
-        todo: list[tuple[str, str]] = []
-        for method in surface["methods"].values():
-            todo += [(p["type"], "request") for p in method["params"]]
-            todo.append((method["returns"], "response"))
-        seen: set[tuple[str, str]] = set()
-        while todo:
-            annotation, side = todo.pop()
-            for name in _names(parse(annotation)):
-                if name not in types or (name, side) in seen:
-                    continue
-                seen.add((name, side))
-                found.setdefault(name, set()).add(side)
-                entry = types[name]
-                todo += [(entry["type"], side)] if entry["kind"] == "alias" else []
-                todo += [(f["type"], side) for f in entry.get("fields", ())]
-                if entry.get("base"):
-                    todo.append((entry["base"], side))
-        return found
 
-
-def _names(tree: tuple[Any, ...]) -> list[str]:
-    if tree[0] == "name":
-        return [str(tree[1])]
-    if tree[0] == "union":
-        return [n for m in tree[1] for n in _names(m)]
-    if tree[0] == "generic":
-        return [n for a in tree[2] for n in _names(a)]
-    return []
+def _distinctive(shape: Any) -> bool:
+    """Whether a type's shape says enough to take another type of the same shape for it renamed: an object with
+    fields or an enum, not `{}` or a plain `str`."""
+    return bool(shape[0] == "literal" or (shape[0] == "object" and shape[1]))
 
 
 def _level(rule: str) -> str:
@@ -341,5 +332,3 @@ def _pagination_text(old: dict[str, Any] | None, new: dict[str, Any] | None) -> 
     keys = [k for k in sorted(old.keys() | new.keys()) if old.get(k) != new.get(k)]
     return "pagination changed: " + ", ".join(f"{k} {old.get(k)!r} -> {new.get(k)!r}" for k in keys)
 
-
-__all__ = ["Comparison", "show"]

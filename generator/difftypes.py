@@ -92,6 +92,17 @@ def _union(members: list[Tree]) -> Tree:
     return flat[0] if len(flat) == 1 else ("union", tuple(flat))
 
 
+def names(tree: Tree) -> list[str]:
+    """The names an annotation refers to (classes, aliases, builtins)."""
+    if tree[0] == "name":
+        return [str(tree[1])]
+    if tree[0] == "union":
+        return [n for m in tree[1] for n in names(m)]
+    if tree[0] == "generic":
+        return [n for a in tree[2] for n in names(a)]
+    return []
+
+
 def members(tree: Tree) -> tuple[Tree, ...]:
     return tree[1] if tree[0] == "union" else (tree,)
 
@@ -130,29 +141,38 @@ class Types:
 
     def __init__(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         self.old, self.new = old, new
+        self._shapes: dict[tuple[int, Tree, int], Any] = {}
+        self._accepted: dict[tuple[int, Tree, int, Tree], bool] = {}
 
     # shapes --------------------------------------------------------------------------------------------------
 
-    def shape(self, tree: Tree, table: dict[str, Any], expand_named: bool, seen: frozenset[str] = frozenset()) -> Any:
-        """A hashable canonical form: inline types expanded into their fields (and named ones when asked), union
-        members in no order, request and response spellings of sequences alike."""
+    def shape(self, tree: Tree, table: dict[str, Any], named_levels: int) -> Any:
+        """A hashable canonical form: inline types expanded into their fields, named ones `named_levels` deep (then
+        they stay names, which also ends every cycle), union members in no order, request and response spellings
+        of sequences alike."""
+        key = (id(table), tree, named_levels)
+        found = self._shapes.get(key)
+        if found is None:
+            found = self._shapes[key] = self._shape(tree, table, named_levels)
+        return found
+
+    def _shape(self, tree: Tree, table: dict[str, Any], levels: int) -> Any:
         kind = tree[0]
         if kind == "name":
             entry = table.get(tree[1])
-            if entry is None or tree[1] in seen or (entry["named"] and not expand_named):
+            if entry is None or (entry["named"] and levels <= 0):
                 return ("ref", tree[1]) if entry is not None else tree
-            inner = seen | {tree[1]}
+            inner = levels - 1 if entry["named"] else levels
             if entry["kind"] == "alias":
-                return self.shape(parse(entry["type"]), table, expand_named, inner)
-            fields = frozenset((f["wire_name"], f["name"], f["required"],
-                                self.shape(parse(f["type"]), table, expand_named, inner))
+                return self.shape(parse(entry["type"]), table, inner)
+            fields = frozenset((f["wire_name"], f["name"], f["required"], self.shape(parse(f["type"]), table, inner))
                                for f in self.fields(entry, table))
             base = table.get(entry.get("base") or "")
             return ("object", fields, entry.get("base") if base and base["named"] else None)
         if kind == "union":
-            return ("union", frozenset(self.shape(m, table, expand_named, seen) for m in tree[1]))
+            return ("union", frozenset(self.shape(m, table, levels) for m in tree[1]))
         if kind == "generic":
-            return ("generic", tree[1], tuple(self.shape(a, table, expand_named, seen) for a in tree[2]))
+            return ("generic", tree[1], tuple(self.shape(a, table, levels) for a in tree[2]))
         return tree
 
     @staticmethod
@@ -165,17 +185,26 @@ class Types:
         return [f for f in inherited if f["wire_name"] not in own] + list(entry.get("fields", ()))
 
     def same(self, old: Tree, new: Tree) -> bool:
-        if self.shape(old, self.old, False) == self.shape(new, self.new, False):
+        """Whether two types hold the same values: by name for the named ones, else by shape one level into them."""
+        if self.shape(old, self.old, 0) == self.shape(new, self.new, 0):
             return True
-        return bool(self.shape(old, self.old, True) == self.shape(new, self.new, True))
+        return bool(self.shape(old, self.old, 1) == self.shape(new, self.new, 1))
 
     # compatibility ---------------------------------------------------------------------------------------------
 
     def accepts(self, wide: Tree, wide_table: dict[str, Any], narrow: Tree, narrow_table: dict[str, Any],
                 depth: int = 0) -> bool:
-        """Whether every value of `narrow` is a value of `wide` (by shape, a few levels deep)."""
-        if depth > 12:
-            return True
+        """Whether every value of `narrow` is a value of `wide` (by shape, a few levels deep; a pair already being
+        checked further up is taken to hold, which ends cycles)."""
+        key = (id(wide_table), wide, id(narrow_table), narrow)
+        if depth > 8 or key in self._accepted:
+            return self._accepted.get(key, True)
+        self._accepted[key] = True
+        self._accepted[key] = result = self._accepts(wide, wide_table, narrow, narrow_table, depth)
+        return result
+
+    def _accepts(self, wide: Tree, wide_table: dict[str, Any], narrow: Tree, narrow_table: dict[str, Any],
+                 depth: int) -> bool:
         if narrow[0] == "union":
             return all(self.accepts(wide, wide_table, m, narrow_table, depth + 1) for m in narrow[1])
         if wide[0] == "union":

@@ -11,12 +11,14 @@ documents with `$ref`s to other files are not cached. CLIENTGEN_DIFF_NO_CACHE=1 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,7 +37,11 @@ class SideError(Exception):
 
 
 def load_sides(old: str, new: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Both surfaces; the old one in a second process when both sides are worth it (imports of big documents)."""
+    """Both surfaces; the old one in a second process when both sides are worth it (imports of big documents).
+    Two files of the same bytes are read once (no change can have a location then)."""
+    if _same_bytes(old, new):
+        surface = load_side(new)
+        return surface, surface
     if os.environ.get("CLIENTGEN_DIFF_SERIAL") or not (_costly(old) and _costly(new)):
         return load_side(old), load_side(new)
     import multiprocessing
@@ -45,6 +51,25 @@ def load_sides(old: str, new: str) -> tuple[dict[str, Any], dict[str, Any]]:
         future = pool.submit(load_side, old)
         new_surface = load_side(new)
         return future.result(), new_surface
+
+
+def _same_bytes(old: str, new: str) -> bool:
+    if old.startswith(GIT_PREFIX) or new.startswith(GIT_PREFIX):
+        return False
+    try:
+        first, second = Path(old), Path(new)
+        if first.stat().st_size != second.stat().st_size:
+            return False
+        raw = first.read_bytes()
+        return raw == second.read_bytes() and not _refers_to_files(raw)
+    except OSError:
+        return False
+
+
+def _refers_to_files(raw: bytes) -> bool:
+    """Whether a document has `$ref`s to other files (whose contents its bytes do not tell)."""
+    text = raw.decode("utf-8", "replace")
+    return any("://" not in ref and not ref.startswith("#") for ref in _FILE_REF.findall(text))
 
 
 def _costly(arg: str) -> bool:
@@ -66,11 +91,17 @@ def load_side(arg: str) -> dict[str, Any]:
             raise SideError(f"{arg}: expected git:REF:path (for example git:HEAD~1:spec/api.yaml)")
         with tempfile.TemporaryDirectory(prefix="clientgen-diff-") as temporary:
             local = _git_files(ref, path, Path(temporary))
-            return _surface(local, arg)
+
+            def shown(file: str) -> str:  # the other files of the commit, as git:REF:their/path
+                inside = Path(file).resolve().relative_to(Path(temporary).resolve())
+                return arg if Path(file) == local else f"{GIT_PREFIX}{ref}:{inside.as_posix()}"
+
+            return _surface(local, arg, shown)
     return _surface(Path(arg), arg)
 
 
-def _surface(path: Path, display: str) -> dict[str, Any]:
+def _surface(path: Path, display: str, shown: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """The surface of the document at `path`, located as `display` (and its other files as `shown` names them)."""
     from .load import load, load_json
 
     cache = _cache_file(path, display)
@@ -81,15 +112,15 @@ def _surface(path: Path, display: str) -> dict[str, Any]:
         except (OSError, ValueError):
             pass
     try:
-        doc = load_json(path) or load(path, display)
+        doc = load_json(path) or load(path)  # under its own name: relative $refs are read from beside it
     except SpecError as error:
         raise SideError(_first(error, display)) from None
     if isinstance(doc.data, dict) and "openapi" in doc.data:
-        surface = _openapi_surface(doc, display)
+        surface = _openapi_surface(doc, display, shown)
     elif isinstance(doc.data, dict) and "files" in doc.data and "spec" in doc.data:
         return _recorded_surface(doc.data, display)  # a manifest: read at once, not worth a cache entry
     else:
-        surface = _spec_surface(doc, display)
+        surface = _spec_surface(dataclasses.replace(doc, file=display), display)
     if cache is not None:
         _remember(cache, surface)
     return surface
@@ -111,7 +142,7 @@ def _cache_file(path: Path, display: str) -> Path | None:
         root = cache_root()
     except (OSError, RuntimeError):
         return None
-    if any("://" not in ref and not ref.startswith("#") for ref in _FILE_REF.findall(raw.decode("utf-8", "replace"))):
+    if _refers_to_files(raw):
         return None
     digest = hashlib.sha256(f"{generator_identity()}\0{display}\0".encode() + raw).hexdigest()
     return root / "surfaces" / f"{digest}.json"
@@ -153,23 +184,29 @@ def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
     return build(api, spec_locator(doc, display), doc.data)
 
 
-def _openapi_surface(doc: Document, display: str) -> dict[str, Any]:
+def _openapi_surface(doc: Document, display: str, shown: Callable[[str], str] | None) -> dict[str, Any]:
     from .openapi import _Importer
     from .surface import build_ir
-    from .validate import validate
+    from .validate import _Semantics
 
     try:
         importer = _Importer(doc, None)
         result = importer.run()
         spec_doc = Document(display, result.spec, doc.sha256, {}, {})
-        validate(spec_doc)
+        # The semantic checks only: the importer writes the spec's structure itself (import-openapi checks it
+        # against the JSON Schema, on every document of the real-API corpus too), and the schema is a quarter of
+        # the work of this side.
+        problems = _Semantics(spec_doc).run()
+        if problems:
+            raise SpecError(problems)
         api = build_ir(spec_doc)
     except SpecError as error:
         raise SideError(_first(error, display)) from None
-    return build(api, _openapi_locator(importer, result.spec, doc.file, display), result.spec)
+    return build(api, _openapi_locator(importer, result.spec, doc.file, shown or (lambda f: display if f == doc.file
+                                                                                  else f)), result.spec)
 
 
-def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, display: str) -> Locator:
+def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, shown: Callable[[str], str]) -> Locator:
     """Spec paths -> the OpenAPI document's nodes they were imported from: operations by verb and path, schemas by
     their original names, `api` from `info`, `servers` and `securitySchemes`."""
     original = {new: old for old, new in importer.names.items()}
@@ -199,8 +236,7 @@ def _openapi_locator(importer: Any, spec: dict[str, Any], file: str, display: st
     def locate(path: JsonPath) -> str:
         doc, where = importer._located(translate(path))
         line, column = doc.position(where, key=bool(where) and isinstance(where[-1], str))
-        name = display if doc.file == file else doc.file
-        return f"{name}:{line}:{column}"
+        return f"{shown(doc.file)}:{line}:{column}"
 
     return locate
 

@@ -10,8 +10,9 @@
                  "params": [{"name", "wire_name", "in", "required", "positional", "root", "type", "description",
                              "location"}]}},
      "types": {"Position": {"kind": model|typeddict|alias, "side": response|request|alias, "named", "base",
-               "description", "type" (alias), "fields": [{"name", "wire_name", "type", "required", "description",
-               "location"}], "location"}}}
+               "description", "type" (alias), "fields": [{"name", "wire_name", "type", "required", "nullable",
+               "description", "location"}], "location"}},
+     "enums": {"PositionInstructionType": {"values", "sides": [request, response], "location"}}}
 
 Types are annotation strings as the generated code spells them (`list[Position] | None`); `types` holds every class
 and alias they name, so a diff can compare two annotations by shape. `named` types come from the spec's `schemas`
@@ -79,8 +80,51 @@ def build(api: Api, locate: Locator = _nowhere, spec: dict[str, Any] | None = No
             if api.envelope is not None and definition.name == api.envelope.name:
                 schema, at = "", ("envelope",)
             types[definition.name] = _type(definition, schema is not None or definition.name in named, at, locate)
-    return {"surface": SURFACE_VERSION, "api": _api(api, locate), "resources": resources, "methods": methods,
-            "types": dict(sorted(types.items()))}
+    surface = {"surface": SURFACE_VERSION, "api": _api(api, locate), "resources": resources, "methods": methods,
+               "types": dict(sorted(types.items()))}
+    surface["enums"] = _enums(surface)
+    return surface
+
+
+def usage(surface: dict[str, Any]) -> dict[str, set[str]]:
+    """Type name -> the sides whose values it types ('request': a method sends it; 'response': one returns it),
+    through every reference: aliases, fields, bases. A type in neither is in the SDK by name only."""
+    from .difftypes import names, parse
+
+    types = surface["types"]
+    found: dict[str, set[str]] = {}
+    todo: list[tuple[str, str]] = []
+    for method in surface["methods"].values():
+        todo += [(p["type"], "request") for p in method["params"]]
+        todo.append((method["returns"], "response"))
+    seen: set[tuple[str, str]] = set()
+    while todo:
+        annotation, side = todo.pop()
+        for name in names(parse(annotation)):
+            if name not in types or (name, side) in seen:
+                continue
+            seen.add((name, side))
+            found.setdefault(name, set()).add(side)
+            entry = types[name]
+            todo += [(entry["type"], side)] if entry["kind"] == "alias" else []
+            todo += [(f["type"], side) for f in entry.get("fields", ())]
+            if entry.get("base"):
+                todo.append((entry["base"], side))
+    return found
+
+
+def _enums(surface: dict[str, Any]) -> dict[str, Any]:
+    """The named enums: their values and the sides they are used on."""
+    from .difftypes import parse
+
+    sides = usage(surface)
+    found = {}
+    for name, entry in surface["types"].items():
+        tree = parse(entry["type"]) if entry["named"] and entry["kind"] == "alias" else ("",)
+        if tree[0] == "literal":
+            found[name] = {"values": sorted(tree[1], key=repr), "sides": sorted(sides.get(name, ())),
+                           "location": entry["location"]}
+    return found
 
 
 def _named_types(schemas: dict[str, Any], api: Api) -> dict[str, str]:
@@ -173,7 +217,7 @@ def _type(definition: AliasDef | ModelDef | TypedDictDef, named: bool, where: Js
         entry["base"] = definition.base
     properties = where + ("properties",) if where else ()
     entry["fields"] = [{"name": f.name, "wire_name": f.wire_name, "type": str(f.type.annotation),
-                        "required": f.required, "description": f.description,
+                        "required": f.required, "nullable": f.type.nullable, "description": f.description,
                         "location": locate(properties + (f.wire_name,)) if properties else ""}
                        for f in definition.fields]
     return entry

@@ -183,3 +183,48 @@ def test_the_lean_ir_gives_the_surface_of_the_full_ir(spec: str) -> None:
 def test_the_corpus_readme_lists_every_rule() -> None:
     text = (CASES / "README.md").read_text()
     assert [rule for rule in RULES if f"| `{rule}` |" not in text] == []
+
+
+def test_openapi_locations_point_into_the_document() -> None:
+    removed = _changes("openapi-flattened-body-field-removed")[0]
+    base = CASES / "openapi-flattened-body-field-removed" / "old.yaml"
+    lines = base.read_text().splitlines()
+    create_pet = lines.index("    CreatePet:")
+    tag = next(i for i, line in enumerate(lines) if i > create_pet and line == "        tag: {type: string}") + 1
+    assert removed.location == f"old.yaml:{tag}:9"  # the property of the request body's $ref'd schema
+    required = _changes("openapi-optional-param-made-required")[0]
+    assert required.location == f"new.yaml:{_line(base, '        - name: limit')}:11"  # the parameter's entry
+
+
+def test_the_surface_is_plain_json() -> None:
+    surface = _side("no-change-reformatted", "old")
+    assert json.loads(json.dumps(surface)) == surface
+
+
+def test_git_sides_bring_the_files_their_refs_name(tmp_path: Path) -> None:
+    """A multi-file OpenAPI document read from a commit: the files its relative $refs name come from that commit."""
+    import shutil
+
+    source = CASES.parent / "openapi" / "multi_file"
+    shutil.copytree(source, tmp_path / "api", ignore=shutil.ignore_patterns("expected*"))
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "v1"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, env=env)
+    pet = tmp_path / "api" / "schemas" / "pet.yaml"
+    text = pet.read_text()
+    pet.write_text(text.replace("    kind: {type: string}\n", "", 1))  # a field of a schema in another file removed
+    done = _run("git:HEAD:api/openapi.yaml", "api/openapi.yaml", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    line = text.splitlines().index("    kind: {type: string}") + 1
+    assert f"breaking response-field-removed types.Pet.kind git:HEAD:api/schemas/pet.yaml:{line}:5" in done.stdout
+    assert _run("git:HEAD:api/openapi.yaml", "git:HEAD:api/openapi.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_an_openapi_document_and_the_spec_imported_from_it_have_one_surface(tmp_path: Path) -> None:
+    from generator.openapi import import_openapi, write_spec
+
+    document = CASES / "openapi_base.yaml"
+    spec = tmp_path / "spec.yaml"
+    assert write_spec(import_openapi(document), document, spec) == []
+    assert compare(load_side(str(document)), load_side(str(spec))) == []

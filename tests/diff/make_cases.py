@@ -132,6 +132,11 @@ def _(s):
 def _(s):
     S(s, "Order")["properties"]["shipping"] = {"$ref": "#/schemas/Address"}
 
+@case("field-moved-into-new-ref", ("compatible", "model-added", "types.Shipping"))
+def _(s):
+    s["schemas"]["Shipping"] = S(s, "Order")["properties"]["shipping"]
+    S(s, "Order")["properties"]["shipping"] = {"$ref": "#/schemas/Shipping"}
+
 @case("no-change-allof-same-shape")
 def _(s):
     props = S(s, "Order")["properties"]
@@ -193,6 +198,16 @@ def _(s):
 def _(s):
     methods = s["resources"]["orders"]["methods"]
     methods["cancel_order"] = methods.pop("cancel")
+
+@case("method-moved", ("breaking", "method-renamed", "client.orders.cancel()"))
+def _(s):
+    s["resources"]["customers"]["methods"]["cancel_order"] = s["resources"]["orders"]["methods"].pop("cancel")
+
+@case("resource-renamed-method-changed", ("breaking", "resource-renamed", "client.customers"),
+      ("compatible", "param-added", "client.clients.get(expand)"))
+def _(s):
+    s["resources"]["clients"] = s["resources"].pop("customers")
+    s["resources"]["clients"]["methods"]["get"]["params"]["expand"] = {"in": "query", "schema": {"type": "boolean"}}
 
 @case("method-deprecated", ("compatible", "method-deprecated", "client.orders.cancel()"))
 def _(s):
