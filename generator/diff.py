@@ -18,7 +18,13 @@ the types they get back, how the client authenticates and where it sends request
 - Request types may widen (accept more) and response types may narrow; an enum value added to a response is
   compatible because the runtime keeps unknown enum values (lenient enums); removing one from a request breaks.
 - A method whose verb or path changes but whose Python signature does not is `endpoint-changed` (compatible: the
-  regenerated SDK calls the new endpoint). A method removed and one added with the same verb and path is a rename.
+  regenerated SDK calls the new endpoint). A method removed and one added with the same verb and path is a rename
+  (`method-renamed`, also when it moved to another resource); a resource whose methods all moved under another
+  name is `resource-renamed`, and its methods are compared with their new selves.
+- Parameters are matched by wire name and place, then by Python name, then the positional one: a path parameter
+  renamed in the URL is `param-renamed` (callers pass it by position), a parameter sent elsewhere `param-moved`.
+- The semver bump is the largest the changes call for (diff.RULES): breaking -> major, additions -> minor,
+  descriptions only -> patch, nothing -> None.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ def _surface(path: Path, display: str, shown: Callable[[str], str] | None = None
     try:
         doc = load_json(path) or load(path)  # under its own name: relative $refs are read from beside it
     except SpecError as error:
-        raise SideError(_first(error, display)) from None
+        raise SideError(_first(error, display, str(path))) from None
     if isinstance(doc.data, dict) and "openapi" in doc.data:
         surface = _openapi_surface(doc, display, shown)
     elif isinstance(doc.data, dict) and "files" in doc.data and "spec" in doc.data:
@@ -318,11 +318,13 @@ def _node(data: Any, path: JsonPath) -> Any:
     return data
 
 
-def _first(error: SpecError, display: str) -> str:
-    """One line for a side that does not load: its first problem, and how many more there are."""
-    first = error.diagnostics[0]
+def _first(error: SpecError, display: str, file: str = "") -> str:
+    """One line for a side that does not load: its first problem (in `file`, shown as `display`), and how many more
+    there are."""
+    first = str(error.diagnostics[0])
+    first = display + first[len(file):] if file and first.startswith(file) else first
     more = len(error.diagnostics) - 1
-    text = str(first) if str(first).startswith(display) else f"{display}: {first}"
+    text = first if first.startswith(display) else f"{display}: {first}"
     return text + (f" (and {more} more problem{'s' if more != 1 else ''}: clientgen validate)" if more else "")
 
 

@@ -165,6 +165,12 @@ def test_cli_reads_git_refs_without_touching_the_work_tree(tmp_path: Path) -> No
     assert inside.returncode == 1 and "method-removed" in inside.stdout
     bad = _run("git:nosuchref:spec/api.yaml", "spec/api.yaml", cwd=tmp_path)
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and "nosuchref" in bad.stderr
+    (tmp_path / "spec" / "broken.yaml").write_text("clientgen: 1\napi: [\n")
+    git("add", ".")
+    git("commit", "-qm", "broken")
+    broken = _run("git:HEAD:spec/broken.yaml", "spec/api.yaml", cwd=tmp_path)
+    assert broken.returncode == 2 and len(broken.stderr.splitlines()) == 1
+    assert broken.stderr.startswith("clientgen: error: git:HEAD:spec/broken.yaml:3:1: error: YAML syntax error")
 
 
 @pytest.mark.parametrize("spec", ["spec/clear_street.yaml", *sorted(f"tests/golden/{p.name}/spec.yaml" for p in
