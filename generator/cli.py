@@ -208,8 +208,9 @@ def import_openapi(openapi: Path, output: Path, config: Path | None, strict: boo
 def diff_command(old: str, new: str, fmt: str, fail_on: str) -> None:
     """Report every change to the generated SDK's surface from OLD to NEW, each breaking or compatible.
 
-    OLD and NEW are each a spec file, an OpenAPI document (imported in memory, nothing is written) or git:REF:path
-    (read with git show, the work tree untouched). Each line: level, rule id, SDK path, spec location, message.
+    OLD and NEW are each a spec file, an OpenAPI document (imported in memory, nothing is written), git:REF:path
+    (read with git show, the work tree untouched) or a .clientgen-manifest.json (the surface a generation
+    recorded). Each line: level, rule id, SDK path, spec location, message.
     Exit 0: no change at the --fail-on level; 1: there is one; 2: a side cannot be read.
     """
     from .diff import BREAKING, compare, render
