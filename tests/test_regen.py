@@ -202,3 +202,15 @@ def test_version_bump_major_minor_patch_keeps_the_changelog_and_reruns_byte_iden
     raised = clientgen("generate", "spec.yaml", "-o", "out", cwd=project)
     assert raised.returncode == 0 and version_of(out) == "2.0.0"
     assert (out / "CHANGELOG.md").read_text() == changelog
+
+
+@pytest.mark.parametrize("case", ["generated"] + sorted(p.name for p in (ROOT / "tests" / "golden").iterdir()))
+def test_recorded_surface_is_the_one_clientgen_diff_reads(case: str) -> None:
+    """The surface a generation records is the very one `clientgen diff` computes from the spec: a committed tree
+    compared with its own spec shows no change (and one regenerated with another clientgen shows only real ones)."""
+    from generator.diff import compare
+    from generator.surface import load_side
+
+    out, spec = (ROOT / "generated", SPEC) if case == "generated" else \
+        (ROOT / "tests" / "golden" / case / "expected", ROOT / "tests" / "golden" / case / "spec.yaml")
+    assert compare(load_side(str(out / MANIFEST)), load_side(str(spec))) == []
