@@ -214,3 +214,16 @@ def test_recorded_surface_is_the_one_clientgen_diff_reads(case: str) -> None:
     out, spec = (ROOT / "generated", SPEC) if case == "generated" else \
         (ROOT / "tests" / "golden" / case / "expected", ROOT / "tests" / "golden" / case / "spec.yaml")
     assert compare(load_side(str(out / MANIFEST)), load_side(str(spec))) == []
+
+
+def test_version_rules() -> None:
+    from generator.regen import bumped, changelog_with, effective_version
+
+    assert [bumped("0.1.0", level) for level in ("major", "minor", "patch")] == ["1.0.0", "0.2.0", "0.1.1"]
+    assert bumped("1.4.2rc1", "minor") == "1.5.0" and bumped("2", "patch") == "2.0.1"
+    assert effective_version("0.1.0", "1.2.0") == "1.2.0"  # the recorded (bumped) version wins when higher
+    assert effective_version("2.0.0", "1.2.0") == "2.0.0"  # a spec raised above it takes over
+    assert effective_version("0.1.0", None) == "0.1.0" and effective_version("0.1.0", "garbage") == "0.1.0"
+    first = changelog_with(None, "## 0.2.0\n\nA.\n")
+    assert first == "# Changelog\n\n## 0.2.0\n\nA.\n"
+    assert changelog_with(first, "## 1.0.0\n\nB.\n") == "# Changelog\n\n## 1.0.0\n\nB.\n\n## 0.2.0\n\nA.\n"
