@@ -62,9 +62,11 @@ lint-generated: $(STAMP)
 	done
 
 ## bench: generation speed against openapi-python-client, side by side (ratios, medians, peak memory);
+##        `clientgen diff` of the OpenAI document against import-openapi of it (ratio, goal <= 1.5x);
 ##        then the SDK client per call and import time against raw httpx and the Stainless SDK
 bench: $(STAMP)
 	$(BIN)/python tests/bench/generation.py
+	$(BIN)/python tests/bench/diff.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/bench-peer \
 	  clearstreet==0.7.0 'distro>=1.7,<2' 'sniffio>=1.3,<2'
 	BENCH_PEER_DIR=$(VENV)/bench-peer $(BIN)/python tests/bench/client_bench.py

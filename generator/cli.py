@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -48,6 +48,7 @@ def main() -> None:
       clientgen validate spec/clear_street.yaml
       clientgen generate spec/clear_street.yaml -o generated
       clientgen check spec/clear_street.yaml -o generated   # in CI
+      clientgen diff git:HEAD:spec/clear_street.yaml spec/clear_street.yaml   # what an edit breaks
       clientgen verify vendor/clear_street --manifest vendor/clear_street.clientgen-manifest.json
     """
 
@@ -68,18 +69,23 @@ def validate(spec: Path) -> None:
 @OUTPUT
 @click.option("--force", is_flag=True, help="Write into a non-empty directory that clientgen did not create.")
 @PACKAGE_NAME
-def generate(spec: Path, out_dir: Path, force: bool, package_name: str | None) -> None:
+@click.option("--version-bump", type=click.Choice(["auto"]),
+              help="Compare the SDK surface with the one the output's manifest recorded, raise the packages' version "
+                   "as the changes call for (major, minor, patch) and prepend them to the generated CHANGELOG.md.")
+def generate(spec: Path, out_dir: Path, force: bool, package_name: str | None, version_bump: str | None) -> None:
     """Generate the clients for SPEC into the output directory.
 
     The directory is replaced atomically; files in it that clientgen did not write are kept. When SPEC has
-    problems, they are all reported and nothing is written.
+    problems, they are all reported and nothing is written. The manifest records the SDK surface; a regeneration
+    that breaks it says so in one line, with the `clientgen diff` command that lists the changes.
     """
     from .pipeline import generate as run
+    from .regen import summary
 
     started = time.perf_counter()
     progress = _show_progress if sys.stderr.isatty() and not os.environ.get("CI") else None
-    report = _or_exit(lambda: run(spec, out_dir, force=force, progress=progress, package_name=package_name),
-                      writes=True)
+    report = _or_exit(lambda: run(spec, out_dir, force=force, progress=progress, package_name=package_name,
+                                  version_bump=version_bump), writes=True)
     if progress:
         click.echo("\r\033[K", nl=False, err=True)
     seconds = time.perf_counter() - started
@@ -87,6 +93,10 @@ def generate(spec: Path, out_dir: Path, force: bool, package_name: str | None) -
         f"clientgen: {out_dir}: {report.written} written, {report.unchanged} unchanged, "
         f"{report.removed} removed in {seconds:.2f}s"
     )
+    if report.version:
+        click.echo(f"clientgen: version {report.version}; {out_dir / 'CHANGELOG.md'} has the changes")
+    if report.old_side:
+        click.echo(f"clientgen: {summary(list(report.changes), report.old_side, str(spec))}", err=True)
     _spare_the_collector()
 
 
@@ -94,11 +104,26 @@ def generate(spec: Path, out_dir: Path, force: bool, package_name: str | None) -
 @SPEC
 @OUTPUT
 @PACKAGE_NAME
-def check(spec: Path, out_dir: Path, package_name: str | None) -> None:
-    """Exit 1 with a diff when the output directory is not what `generate` would write."""
+@click.option("--fail-on", type=click.Choice(["breaking", "any"]),
+              help="Also compare SPEC's SDK surface with the recorded one (--baseline) and exit 1 when a change of "
+                   "that level is found, listing the changes.")
+@click.option("--baseline", metavar="SIDE",
+              help="With --fail-on: the surface to compare with, any `clientgen diff` side (a spec, an OpenAPI "
+                   "document, git:REF:path, a .clientgen-manifest.json). Default: OUTPUT's manifest.")
+def check(spec: Path, out_dir: Path, package_name: str | None, fail_on: str | None, baseline: str | None) -> None:
+    """Exit 1 with a diff when the output directory is not what `generate` would write.
+
+    With --fail-on breaking, also exit 1 when SPEC breaks the SDK surface recorded in the output's manifest (or
+    in --baseline): the gate for CI and pre-commit.
+    """
     from .pipeline import check as run
 
+    if baseline is not None and fail_on is None:
+        raise click.UsageError("--baseline needs --fail-on")
+    gate_failed = _surface_gate(spec, out_dir, package_name, fail_on, baseline) if fail_on else False
     problems = _or_exit(lambda: run(spec, out_dir, package_name))
+    if gate_failed and not problems:
+        sys.exit(1)
     if problems:
         click.echo("".join(problems), nl=False)
         click.echo(
@@ -171,6 +196,72 @@ def import_openapi(openapi: Path, output: Path, config: Path | None, strict: boo
         sys.exit(1)
     click.echo(f"clientgen: {output}: {result.operations} operations imported, {count} warnings")
     _spare_the_collector()
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text: one line per change; markdown: a CHANGELOG section proposing the semver bump; json.")
+@click.option("--fail-on", type=click.Choice(["breaking", "any"]), default="breaking", show_default=True,
+              help="Which changes make the exit code 1.")
+def diff_command(old: str, new: str, fmt: str, fail_on: str) -> None:
+    """Report every change to the generated SDK's surface from OLD to NEW, each breaking or compatible.
+
+    OLD and NEW are each a spec file, an OpenAPI document (imported in memory, nothing is written), git:REF:path
+    (read with git show, the work tree untouched) or a .clientgen-manifest.json (the surface a generation
+    recorded). Each line: level, rule id, SDK path, spec location, message.
+    Exit 0: no change at the --fail-on level; 1: there is one; 2: a side cannot be read.
+    """
+    from .diff import BREAKING, compare, render
+    from .sides import SideError, load_sides
+
+    try:
+        surfaces = load_sides(old, new)
+    except SideError as error:
+        click.echo(f"clientgen: error: {error}", err=True)
+        sys.exit(2)
+    changes = compare(*surfaces)
+    click.echo(render(changes, fmt, old, new), nl=False)
+    if any(c.level == BREAKING or fail_on == "any" for c in changes):
+        sys.exit(1)
+
+
+def _surface_gate(spec: Path, out_dir: Path, package_name: str | None, fail_on: str, baseline: str | None) -> bool:
+    """`check --fail-on`: the changes from the recorded surface to SPEC's, printed; whether one is at that level."""
+    from .diff import compare, render
+    from .pipeline import surface_of
+    from .regen import breaking
+    from .write import MANIFEST
+
+    old_label = baseline or str(out_dir / MANIFEST)
+    old = _side(old_label)
+    new = _or_exit(lambda: surface_of(spec, package_name))
+    if old.get("surface") != new.get("surface"):
+        click.echo(f"clientgen: error: {old_label} records the SDK surface in another format (surface "
+                   f"{old.get('surface')!r}, this clientgen {new.get('surface')!r}); regenerate it first", err=True)
+        sys.exit(2)
+    changes = compare(old, new)
+    failing = breaking(changes) if fail_on == "breaking" else changes
+    if failing:
+        click.echo(render(changes, "text", old_label, str(spec)), nl=False)
+        count = len(failing)
+        what = "breaking change" if fail_on == "breaking" else "change"
+        click.echo(f"clientgen: {count} {what}{'s' if count != 1 else ''} to the SDK surface recorded in {old_label}: "
+                   f"clientgen diff {old_label} {spec}", err=True)
+    return bool(failing)
+
+
+def _side(arg: str) -> dict[str, Any]:
+    """One `clientgen diff` side; one that cannot be read is a usage error (exit 2)."""
+    from .sides import SideError
+    from .surface import load_side
+
+    try:
+        return load_side(arg)
+    except SideError as exc:
+        click.echo(f"clientgen: error: {exc}", err=True)
+        sys.exit(2)
 
 
 def _show_progress(done: int, total: int) -> None:

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .format import FORMATTER, Progress, format_files, workers
 from .render import OutputFile, input_keys, render_each, render_plan, templates_dir
-from .write import Manifest, Record, Reusable, WriteReport, diff, has_record, remember, reusable, unchanged, write
+from .write import (
+    Manifest,
+    Record,
+    Reusable,
+    WriteReport,
+    diff,
+    has_record,
+    remember,
+    reusable,
+    unchanged,
+    write,
+)
 
 if TYPE_CHECKING:
+    from .diff import Change
     from .ir import Api
     from .load import Document
+    from .regen import Previous
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,8 @@ class Generation:
     files: list[OutputFile]
     manifest: Manifest
     record: Record  # what the next generation into the same directory may reuse
+    changes: list[Change] = field(default_factory=list)  # from the surface the output directory recorded
+    bumped: str = ""  # 'old -> new' when --version-bump raised the packages' version
 
 
 def load_api(spec: Path, package_name: str | None = None) -> Api:
@@ -76,41 +91,90 @@ def generator_identity(package_name: str | None = None) -> str:
 
 
 def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progress | None = None,
-                   package_name: str | None = None, key: str | None = None) -> Generation:
+                   package_name: str | None = None, key: str | None = None, before: Previous | None = None,
+                   version_bump: str | None = None) -> Generation:
     """Every output file. From what `reuse_from` holds as the last generation wrote it, files made from the same
     inputs are taken as they are, and pieces black would format the same are reused. `key` is the fingerprint when
-    the caller has computed it already."""
+    the caller has computed it already. `before` is what the output directory recorded (regen.previous): its
+    version and CHANGELOG are kept, and with `version_bump` ('auto') the changes from its surface bump them."""
+    from . import regen
+
+    before = before or regen.Previous()
     # Workers start first and import black while the rest goes on: after a generation into the same place, few
     # pieces need black, and one worker spares the cores the others' imports would take.
     with workers(1 if reuse_from and has_record(reuse_from) else None) as pool:
-        api = _build(_load_valid(spec), package_name)
+        doc = _load_valid(spec)
+        api = _build(doc, package_name)
+        surface, changes, version, changelog, bumped = _surface_and_version(doc, api, before, version_bump)
+        if version != api.version:
+            api = replace(api, version=version)
         plan = render_plan(api)
         inputs = input_keys(api, plan, generator_identity(package_name))
         reuse = reusable(reuse_from, FORMATTER, inputs) if reuse_from else Reusable({}, {})
         formatted = format_files(render_each(api, plan, reuse.outputs), reuse.formatting, progress, pool)
     kept = [OutputFile(path, text) for path, text in reuse.outputs.items()]
-    files = sorted(formatted.files + kept, key=lambda f: f.path)
+    extra = [OutputFile(regen.CHANGELOG, changelog)] if changelog is not None else []
+    files = sorted(formatted.files + kept + extra, key=lambda f: f.path)
     sources = {path: reuse.formatting[path][0] for path in reuse.outputs if path in reuse.formatting}
     spans = {path: reuse.formatting[path][2] for path in sources}
-    manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, files)
+    manifest = Manifest.for_files(f"clientgen {__version__}", api.spec_name, api.spec_sha256, files, version, surface)
     record = Record(key if key is not None else fingerprint(spec, package_name), FORMATTER,
                     {**sources, **formatted.sources}, {**spans, **formatted.spans}, inputs, manifest.written())
-    return Generation(api, files, manifest, record)
+    return Generation(api, files, manifest, record, changes, bumped)
+
+
+def _surface_and_version(doc: Document, api: Api, before: Previous, version_bump: str | None
+                         ) -> tuple[dict[str, Any], list[Change], str, str | None, str]:
+    """The new SDK surface, its changes from the recorded one, the packages' version, the CHANGELOG text and
+    'old -> new' when the version was bumped."""
+    from . import regen
+    from .diff import bump, compare, markdown
+    from .surface import build, spec_locator
+
+    surface = build(api, spec_locator(doc, api.spec_name), doc.data)
+    changes = regen.changes_from(before.surface, surface, compare)
+    version = regen.effective_version(api.version, before.version)
+    changelog = before.changelog
+    bumped = ""
+    if version_bump is not None and changes:
+        level = bump(changes)
+        if level is not None:
+            old_version, version = version, regen.bumped(version, level)
+            section = markdown(changes, old_version, version, heading=f"## {version}")
+            changelog = regen.changelog_with(changelog, section)
+            bumped = f"{old_version} -> {version} ({level})"
+    return surface, changes, version, changelog, bumped
 
 
 def generate(spec: Path, out_dir: Path, *, force: bool = False, progress: Progress | None = None,
-             package_name: str | None = None) -> WriteReport:
-    """Generate into `out_dir`; nothing at all to do when it already holds exactly this generation."""
+             package_name: str | None = None, version_bump: str | None = None) -> WriteReport:
+    """Generate into `out_dir`; nothing at all to do when it already holds exactly this generation. The report
+    lists what the generation changed in the SDK surface the manifest recorded (see regen)."""
+    from . import regen
+
     key = fingerprint(spec, package_name)
     nothing_to_do = unchanged(out_dir, key)
-    if nothing_to_do:
+    if nothing_to_do:  # the very generation the manifest records: the same surface, nothing to bump
         return nothing_to_do
-    generation = generate_files(spec, reuse_from=out_dir, progress=progress, package_name=package_name, key=key)
+    before = regen.previous(out_dir)
+    generation = generate_files(spec, reuse_from=out_dir, progress=progress, package_name=package_name, key=key,
+                                before=before, version_bump=version_bump)
     report = write(out_dir, generation.files, generation.manifest, force=force)
     remember(out_dir, generation.record)
-    return report
+    old = regen.old_side(out_dir, before) if regen.breaking(generation.changes) else ""
+    return replace(report, changes=tuple(generation.changes), old_side=old, version=generation.bumped)
+
+
+def surface_of(spec: Path, package_name: str | None = None) -> dict[str, Any]:
+    """SPEC's SDK surface, located in SPEC as named."""
+    from .surface import build, spec_locator
+
+    doc = _load_valid(spec)
+    return build(_build(doc, package_name), spec_locator(doc, str(spec)), doc.data)
 
 
 def check(spec: Path, out_dir: Path, package_name: str | None = None) -> list[str]:
-    generation = generate_files(spec, package_name=package_name)
+    from . import regen
+
+    generation = generate_files(spec, package_name=package_name, before=regen.previous(out_dir))
     return diff(out_dir, generation.files, generation.manifest)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .render import OutputFile, cache_root
 
@@ -36,19 +37,40 @@ class Manifest:
     spec_name: str
     spec_sha256: str
     files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of content
+    version: str | None = None  # the generated packages' version (regen.effective_version)
+    surface: dict[str, Any] | None = None  # the SDK surface (surface.build), what the next generation compares to
 
     def render(self) -> str:
-        data = {"generator": self.generator, "spec": {"name": self.spec_name, "sha256": self.spec_sha256},
-                "files": dict(sorted(self.files.items()))}
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        data: dict[str, Any] = {"generator": self.generator,
+                                "spec": {"name": self.spec_name, "sha256": self.spec_sha256}}
+        if self.version is not None:
+            data["version"] = self.version
+        data["files"] = dict(sorted(self.files.items()))
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+        if self.surface is not None:
+            text = text[:-2] + f',\n  "surface": {_entry_per_line(self.surface, 1)}\n}}'
+        return text + "\n"
 
     @classmethod
-    def for_files(cls, generator: str, spec_name: str, spec_sha256: str, files: list[OutputFile]) -> Manifest:
-        return cls(generator, spec_name, spec_sha256, {f.path: _sha256(f.content.encode()) for f in files})
+    def for_files(cls, generator: str, spec_name: str, spec_sha256: str, files: list[OutputFile],
+                  version: str | None = None, surface: dict[str, Any] | None = None) -> Manifest:
+        return cls(generator, spec_name, spec_sha256, {f.path: _sha256(f.content.encode()) for f in files},
+                   version, surface)
 
     def written(self) -> dict[str, str]:
         """path -> sha256 of every file a write of this generation leaves, the manifest itself included."""
         return {**self.files, MANIFEST: _sha256(self.render().encode())}
+
+
+def _entry_per_line(value: Any, depth: int) -> str:
+    """JSON with one line per entry of the surface's sections (a method, a type): a change to the surface is a
+    change to the lines of what changed, and a big API's surface does not take a line per field."""
+    if depth > 2 or not isinstance(value, dict) or not value:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    indent = "  " * (depth + 1)
+    items = [f"{indent}{json.dumps(k, ensure_ascii=False)}: {_entry_per_line(v, depth + 1)}"
+             for k, v in sorted(value.items())]
+    return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,9 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
+    changes: tuple[Any, ...] = ()  # diff.Change: what this generation changed in the recorded SDK surface
+    old_side: str = ""  # a `clientgen diff` side holding the surface recorded before (regen.old_side)
+    version: str = ""  # the generated packages' version, when this generation bumped it
 
 
 def read_manifest(out_dir: Path) -> dict[str, str] | None:

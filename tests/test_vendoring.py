@@ -203,13 +203,14 @@ def test_verify_without_a_manifest_is_an_error(tmp_path: Path) -> None:
 def test_pre_commit_hooks_run_real_commands() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     by_id = {hook["id"]: hook for hook in hooks}
-    assert set(by_id) == {"clientgen-check", "clientgen-verify"}
+    assert set(by_id) == {"clientgen-check", "clientgen-verify", "clientgen-breaking"}
     for hook in hooks:
         assert hook["language"] == "python" and hook["pass_filenames"] is False
         command = hook["entry"].split()
         assert command[0] == "clientgen"
         help_result = clientgen(command[1], "--help")
         assert help_result.returncode == 0, help_result.stderr
+        assert all(option in help_result.stdout for option in command[2:] if option.startswith("--"))
 
 
 def test_readme_documents_the_vendoring_workflow() -> None:
