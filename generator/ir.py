@@ -5,6 +5,7 @@ Templates only loop over this and print; every decision (names, annotations, imp
 
 from __future__ import annotations
 
+import itertools
 import json
 import keyword
 import re
@@ -1012,9 +1013,10 @@ class _Builder:
             # A schema of the document may already have the name (OpenAPI documents define `FooParam` beside
             # `Foo`): then FooRequestParam, then a number, never a class the schemas make.
             taken = set(self.class_names.values()) | set(self.param_types.values())
-            candidates = [self.class_names[name] + "Param", self.class_names[name] + "RequestParam"]
-            candidates += [f"{self.class_names[name]}RequestParam{n}" for n in range(2, len(taken) + 3)]
-            param_name = next(c for c in candidates if c not in taken)
+            stem = self.class_names[name]
+            numbered = (f"{stem}RequestParam{n}" for n in itertools.count(2))  # made one by one: usually none
+            param_name = next(c for c in itertools.chain((stem + "Param", stem + "RequestParam"), numbered)
+                              if c not in taken)
             self.param_types[name] = param_name
             module = self._param_module(name)
             schema = self._flatten(self.schemas[name])

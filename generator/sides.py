@@ -6,7 +6,8 @@ temporary directory).
 Both sides are read at once, one of them in a second process, when both are big (an import is most of the cost);
 nothing is dumped as YAML or formatted. A surface is kept in the user's cache by the hash of the document's bytes
 (and of the generator, and of the name it is shown under), so the side that did not change is not read again;
-documents with `$ref`s to other files are not cached. CLIENTGEN_DIFF_NO_CACHE=1 turns the cache off.
+documents with `$ref`s to other files are not cached. CLIENTGEN_DIFF_NO_CACHE=1 turns the cache off,
+CLIENTGEN_DIFF_SERIAL=1 the second process.
 """
 
 from __future__ import annotations

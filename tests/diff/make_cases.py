@@ -585,4 +585,5 @@ def main():
         (folder / "expected.txt").write_text("".join(f"{' '.join(line)}\n" for line in sorted(expected, key=lambda l: (l[0] != "breaking", l[2], l[1]))))
     print(len(CASES), "cases")
 
-main()
+if __name__ == "__main__":
+    main()

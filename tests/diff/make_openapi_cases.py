@@ -57,18 +57,23 @@ CASES = {
 """, "")], "yaml", [("breaking", "auth-changed", "client(auth)")]),
 }
 
-for name, (edits, fmt, expected) in CASES.items():
-    folder = OUT / name
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.iterdir():
-        stale.unlink()
-    new = BASE
-    for apply in edits:
-        new = apply(new)
-    (folder / "old.yaml").write_text(BASE)
-    if fmt == "json":
-        (folder / "new.json").write_text(json.dumps(yaml.safe_load(new), indent=2) + "\n")
-    else:
-        (folder / "new.yaml").write_text(new)
-    (folder / "expected.txt").write_text("".join(" ".join(l) + "\n" for l in sorted(expected, key=lambda l: (l[0] != "breaking", l[2], l[1]))))
-print(len(CASES))
+def main() -> None:
+    for name, (edits, fmt, expected) in CASES.items():
+        folder = OUT / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.iterdir():
+            stale.unlink()
+        new = BASE
+        for apply in edits:
+            new = apply(new)
+        (folder / "old.yaml").write_text(BASE)
+        if fmt == "json":
+            (folder / "new.json").write_text(json.dumps(yaml.safe_load(new), indent=2) + "\n")
+        else:
+            (folder / "new.yaml").write_text(new)
+        (folder / "expected.txt").write_text("".join(" ".join(l) + "\n" for l in sorted(expected, key=lambda l: (l[0] != "breaking", l[2], l[1]))))
+    print(len(CASES))
+
+
+if __name__ == "__main__":
+    main()
