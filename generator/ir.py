@@ -1138,7 +1138,7 @@ class _Builder:
     # resources
 
     def _resource(self, name: str, node: dict[str, Any], parents: tuple[str, ...], parent_module: str) -> Resource:
-        attr = naming.member_name(name)
+        attr = naming.member_name(name, not parents)
         trail = parents + (attr,)
         module = "resources." + ".".join(trail) + (".__init__" if node.get("resources") else "")
         children = tuple(

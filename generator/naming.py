@@ -31,10 +31,9 @@ SYMBOL_WORDS = (("<=", "lte"), (">=", "gte"), ("!=", "ne"), ("<", "lt"), (">", "
                 ("&", "and"), ("|", "or"), ("~", "tilde"), ("^", "caret"))
 # Separators ('-', '_', '.', '/', ':', brackets, spaces) are not spelled: `a-b` and `a_b` get a numeric suffix.
 
-# Attributes every generated resource class already has.
-RESOURCE_RESERVED = frozenset(
-    {"with_raw_response", "with_streaming_response", "with_options", "copy", "close", "request", "base_url", "timeout"}
-)
+# Attributes every generated resource class already has, and those the client adds for its top-level resources.
+RESOURCE_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
+CLIENT_RESERVED = RESOURCE_RESERVED | {"with_options", "copy", "close", "request", "base_url", "timeout"}
 
 # Flags every generated CLI command already has.
 CLI_RESERVED_FLAGS = frozenset({"api-key", "base-url", "format", "debug", "body", "output", "help", "version", "h"})
@@ -151,9 +150,9 @@ def _spell_symbols(wire_name: str) -> str:
     return text
 
 
-def member_name(name: str) -> str:
-    """Attribute name of a resource or method on its parent resource."""
-    return identifier(name, RESOURCE_RESERVED)
+def member_name(name: str, top_level: bool = False) -> str:
+    """Attribute name of a resource or method on its parent resource, or of a resource on the client."""
+    return identifier(name, CLIENT_RESERVED if top_level else RESOURCE_RESERVED)
 
 
 def cli_flag(wire_name: str, taken: bool = False) -> str:

@@ -533,7 +533,7 @@ class _Semantics:
             if resource.get("methods") and parents:
                 yield path + (name,), parents
             yield from self._resource_parents(resource.get("resources") or {}, path + (name, "resources"),
-                                              parents + (naming.member_name(name),))
+                                              parents + (naming.member_name(name, not parents),))
 
     def _check_envelope(self) -> None:
         envelope = self.data.get("envelope") or {}
@@ -657,7 +657,7 @@ class _Semantics:
     def _check_resources(self, tree: dict[str, Any], path: JsonPath, type_names: Names) -> None:
         taken: Names = {}
         for name, resource in tree.items():
-            self._claim(taken, naming.member_name(name), path + (name,), f"resource '{name}'")
+            self._claim(taken, naming.member_name(name, path == ("resources",)), path + (name,), f"resource '{name}'")
         for name, resource in tree.items():
             members: Names = {}
             singular = naming.resource_singular(name, resource.get("singular"))
