@@ -5,12 +5,13 @@ Templates only loop over this and print; every decision (names, annotations, imp
 
 from __future__ import annotations
 
+import itertools
 import json
 import keyword
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from . import naming
@@ -700,8 +701,10 @@ class _Builder:
         self.schemas: dict[str, Any] = self.spec.get("schemas") or {}
         self.class_names = {name: naming.class_name(name) for name in self.schemas}
         self.module_of = schema_modules(self.schemas)
+        self.schema_module_set = set(self.module_of.values())
         self.definitions: dict[str, list[Definition]] = {}  # module -> definitions, in creation order
         self.param_types: dict[str, str] = {}  # schema name -> its request-side TypedDict name
+        self._taken_class_names = set(self.class_names.values())  # and the request-side names given so far
         self.by_name: dict[str, Definition] = {}
         self.done: set[str] = set()
         api = self.spec["api"]
@@ -957,10 +960,12 @@ class _Builder:
         if name not in self.param_types:
             # A schema of the document may already have the name (OpenAPI documents define `FooParam` beside
             # `Foo`): then FooRequestParam, then a number, never a class the schemas make.
-            taken = set(self.class_names.values()) | set(self.param_types.values())
-            candidates = [self.class_names[name] + "Param", self.class_names[name] + "RequestParam"]
-            candidates += [f"{self.class_names[name]}RequestParam{n}" for n in range(2, len(taken) + 3)]
+            taken = self._taken_class_names
+            base = self.class_names[name]
+            candidates = itertools.chain([base + "Param", base + "RequestParam"],
+                                         (f"{base}RequestParam{n}" for n in itertools.count(2)))
             param_name = next(c for c in candidates if c not in taken)
+            taken.add(param_name)
             self.param_types[name] = param_name
             module = self._param_module(name)
             schema = self._flatten(self.schemas[name])
@@ -972,7 +977,7 @@ class _Builder:
         return self.param_types[name]
 
     def _param_module(self, name: str) -> str:
-        return param_module(self.module_of, name)
+        return param_module(self.module_of, name, self.schema_module_set)
 
     def _reaches_object(self, schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
         return reaches_object(self.schemas, schema, seen)
@@ -1371,20 +1376,24 @@ class _Builder:
 def schema_modules(schemas: dict[str, Any]) -> dict[str, str]:
     """Schema name -> its module ('types.position'); schemas that reference each other in a cycle share one module.
     validate.py uses it too, to report a module that would clash with a package."""
-    edges = {name: sorted(set(_refs(schema)) & set(schemas)) for name, schema in schemas.items()}
+    names = set(schemas)
+    edges = {name: sorted(set(_refs(schema)) & names) for name, schema in schemas.items()}
+    order = {name: index for index, name in enumerate(schemas)}
     module_of: dict[str, str] = {}
     for component in _strongly_connected(list(schemas), edges):
-        first = min(component, key=list(schemas).index)
+        first = min(component, key=order.__getitem__)
         for name in component:
             module_of[name] = "types." + naming.module_name(naming.class_name(first))
     return module_of
 
 
-def param_module(module_of: dict[str, str], name: str) -> str:
+def param_module(module_of: dict[str, str], name: str, modules: Collection[str] | None = None) -> str:
     """The module of a schema's request types: its module + `_param` (schemas in a cycle share it), else
-    `_request_param` when a schema of the document already has that module (`FooParam` beside `Foo`)."""
+    `_request_param` when a schema of the document already has that module (`FooParam` beside `Foo`). `modules`:
+    the set of module_of's values, for a caller that asks for many schemas."""
     module = module_of[name] + "_param"
-    return module_of[name] + "_request_param" if module in module_of.values() else module
+    return module_of[name] + "_request_param" if module in (module_of.values() if modules is None else modules) \
+        else module
 
 
 def reaches_object(schemas: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> bool:
@@ -1654,6 +1663,7 @@ def all_order(name: str) -> tuple[int, tuple[str | int, ...]]:
     return _kind(name), _natural(name)
 
 
+@cache  # import lines and __all__ lists sort the same names over and over
 def _natural(name: str) -> tuple[str | int, ...]:
     """A natural sort key, as ruff's (the `natord` crate) compares names: runs of digits by their value. The key
     alternates text and numbers (text at even positions), so keys compare position by position; in an identifier
