@@ -31,6 +31,9 @@ def load_api(spec: Path, package_name: str | None = None) -> Api:
 
     `package_name` renames the generated SDK package (for vendoring: `acme_clear_street`); environment variable
     names stay those of the spec, they belong to the API, not to where its client is copied."""
+    built = recall_built(spec)
+    if built is not None:
+        return _renamed(built, package_name)
     return _build(_load_valid(spec), package_name)
 
 
@@ -46,9 +49,68 @@ def _load_valid(spec: Path) -> Document:
 def _build(doc: Document, package_name: str | None) -> Api:
     from .ir import build
 
-    api = build(doc)
+    return _renamed(build(doc), package_name)
+
+
+def _renamed(api: Api, package_name: str | None) -> Api:
     if package_name and package_name != api.package:
         api = replace(api, package=package_name, package_option=package_name)
+    return api
+
+
+# --- the IR of a spec that `import-openapi` has just written and checked ----------------------------------------
+# Checking the spec it writes, `import-openapi` loads, validates and builds it as `generate` would; the `generate`
+# that usually follows then takes that IR instead of doing all of it again (for a large API, a third of a second
+# per thousand lines of spec). Kept in the user's cache, under a key of the spec's bytes, its file name (the IR
+# names it) and the generator (its code and templates), so that any change to one of them is a miss.
+
+BUILT_KEPT = 4  # entries kept: the IRs of the last few imports
+
+
+def _built_path(name: str, sha256: str) -> Path:
+    from .render import cache_root
+
+    spec_name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    key = hashlib.sha256(f"{generator_identity()}\0{spec_name}\0{sha256}".encode()).hexdigest()
+    return cache_root() / "built" / key
+
+
+def remember_built(doc: Document, api: Api) -> None:
+    """Keep `api`, the IR built from `doc` (valid), for the next load_api of the same file; best effort."""
+    import os
+    import pickle
+    import tempfile
+    import zlib
+
+    path = _built_path(doc.file, doc.sha256)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".built.", dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(zlib.compress(pickle.dumps(api, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        os.replace(temporary, path)
+        entries = sorted((p for p in path.parent.iterdir() if not p.name.startswith(".")),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[BUILT_KEPT:]:
+            old.unlink(missing_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to find a cache in
+        pass  # no cache, no harm: generate builds the IR itself
+
+
+def recall_built(spec: Path) -> Api | None:
+    """The IR remember_built kept for exactly this spec file, or None."""
+    import pickle
+    import zlib
+
+    try:
+        path = _built_path(str(spec), hashlib.sha256(Path(spec).read_bytes()).hexdigest())
+        data = path.read_bytes()
+    except (OSError, RuntimeError):
+        return None
+    try:
+        api: Api = pickle.loads(zlib.decompress(data))
+    except Exception:  # noqa: BLE001 - a damaged entry: build the IR as if there were none
+        return None
     return api
 
 
@@ -83,7 +145,7 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
     # Workers start first and import black while the rest goes on: after a generation into the same place, few
     # pieces need black, and one worker spares the cores the others' imports would take.
     with workers(1 if reuse_from and has_record(reuse_from) else None) as pool:
-        api = _build(_load_valid(spec), package_name)
+        api = load_api(spec, package_name)
         plan = render_plan(api)
         inputs = input_keys(api, plan, generator_identity(package_name))
         reuse = reusable(reuse_from, FORMATTER, inputs) if reuse_from else Reusable({}, {})
