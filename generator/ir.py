@@ -210,7 +210,7 @@ class Method:
     description: str
     verb: str
     path: str
-    path_code: Code  # expression that builds the encoded path
+    path_parts: tuple[Code, ...]  # the terms of the expression that builds the encoded path, joined by +
     positional: tuple[Param, ...]
     keyword: tuple[Param, ...]
     response_type: str  # the envelope class ({Stem}Response) of a JSON response in an envelope, else ''
@@ -235,6 +235,29 @@ class Method:
         return bool(self.located("body") or (self.body_values and self.root_body is None))
 
     @property
+    def path_code(self) -> Code:
+        """The expression that builds the encoded path."""
+        return Code(" + ".join(self.path_parts))
+
+    @property
+    def query_entries(self) -> tuple[Code, ...]:
+        """The entries of the request's query dict."""
+        return tuple(Code(f"{py_str(p.wire_name)}: {p.query_code}") for p in self.located("query"))
+
+    @property
+    def header_entries(self) -> tuple[Code, ...]:
+        """The entries of the request's headers dict: each header parameter, then the cookies' `Cookie` header."""
+        entries = [Code(f"{py_str(p.wire_name)}: {p.name}") for p in self.located("header")]
+        return tuple(entries + ([Code(f'"Cookie": {self.cookie_code}')] if self.located("cookie") else []))
+
+    @property
+    def field_entries(self) -> tuple[Code, ...]:
+        """The entries of the dict of the body's fields: each body parameter, then each fixed value."""
+        entries = [f"{py_str(p.wire_name)}: {p.name}" for p in self.located("body")]
+        entries += [f"{py_str(wire)}: {py_value(value)}" for wire, value in self.body_values]
+        return tuple(Code(entry) for entry in entries)
+
+    @property
     def values_code(self) -> Code:
         """The dict of the fixed `body_values` alone: merged over a root body (as `extra_body` is)."""
         return Code("{" + ", ".join(f"{py_str(wire)}: {py_value(value)}" for wire, value in self.body_values) + "}")
@@ -242,9 +265,7 @@ class Method:
     @property
     def fields_code(self) -> Code:
         """The dict of the body's fields: each body parameter, then each fixed value."""
-        entries = [f"{py_str(p.wire_name)}: {p.name}" for p in self.located("body")]
-        entries += [f"{py_str(wire)}: {py_value(value)}" for wire, value in self.body_values]
-        return Code("{" + ", ".join(entries) + "}")
+        return Code("{" + ", ".join(self.field_entries) + "}")
 
     @property
     def body_code(self) -> Code:
@@ -1182,7 +1203,7 @@ class _Builder:
             description=spec.get("description", ""),
             verb=verb,
             path=path,
-            path_code=_path_code(path, {p.wire_name: p.name for p in path_params}),
+            path_parts=_path_parts(path, {p.wire_name: p.name for p in path_params}),
             positional=positional,
             keyword=keyword,
             response_type=response_type,
@@ -1685,19 +1706,19 @@ def _relative(from_module: str, to_module: str) -> str:
     return "." * (len(origin) - common + 1) + ".".join(target[common:])
 
 
-def _path_code(path: str, names: dict[str, str]) -> Code:
-    """'"/v1/accounts/" + _path_param(account_id) + ...': literal parts escaped, parameters encoded at run time."""
-    parts: list[str] = []
+def _path_parts(path: str, names: dict[str, str]) -> tuple[Code, ...]:
+    """'"/v1/accounts/"', '_path_param(account_id)', ...: literal parts escaped, parameters encoded at run time."""
+    parts: list[Code] = []
     position = 0
     for match in PLACEHOLDER.finditer(path):
         if match.start() > position:
             parts.append(py_str(path[position:match.start()]))
         wire = match.group(1)
-        parts.append(f"_path_param({py_str(wire)}, {names[wire]})")
+        parts.append(Code(f"_path_param({py_str(wire)}, {names[wire]})"))
         position = match.end()
     if position < len(path):
         parts.append(py_str(path[position:]))
-    return Code(" + ".join(parts) or '""')
+    return tuple(parts) or (Code('""'),)
 
 
 def _security(spec: list[list[str]]) -> Security:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Collection, Iterator
+import re
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -77,6 +78,7 @@ def environment() -> jinja2.Environment:
         ident=escape.ident, pystr=escape.py_str, pytuple=escape.py_tuple, pyvalue=escape.py_value, docstring=escape.docstring,
         comment=escape.comment, oneline=escape.oneline, toml=escape.toml_str,
         import_sorted=lambda names: sorted(names, key=import_order), import_wrapped=import_wrapped,
+        dict_argument=dict_argument, sum_argument=sum_argument, call_statement=call_statement,
         all_sorted=lambda names: sorted(names, key=all_order),
         md_text=escape.md_text, md_cell=escape.md_cell, md_inline=escape.md_inline, md_fence=escape.md_fence, shell=escape.shell,
         json=escape.json_text, json_document=escape.json_document, spaces=escape.spaces, dotted=escape.dotted,
@@ -95,6 +97,43 @@ def import_wrapped(line: Code, indent: int = 0) -> Code:
         return line
     inner = " " * (indent + 4)
     return Code(f"{head} import (\n" + "".join(f"{inner}{name},\n" for name in names.split(", ")) + " " * indent + ")")
+
+
+# Lines that black would split, written by the templates as black splits them: black then formats their file in one
+# pass instead of two (it formats again whatever its first pass changed). Each is split only where black is known to
+# split it, and only when it is too long by black's measure (ASCII text, whose width is its length); any other line
+# is left to black, which gives the same output either way.
+
+def dict_argument(entries: Sequence[Code], name: str, indent: int) -> Code:
+    """`name={entries},`, a keyword argument on a line of its own: one entry a line if it does not fit."""
+    line = f"{name}={{{', '.join(entries)}}},"
+    if indent + len(line) <= LINE_LENGTH or not line.isascii() or not entries:
+        return Code(line)
+    inner = " " * (indent + 4)
+    return Code(f"{name}={{\n" + "".join(f"{inner}{entry},\n" for entry in entries) + " " * indent + "},")
+
+
+def sum_argument(terms: Sequence[Code], indent: int) -> Code:
+    """`a + b + c,`, an argument on a line of its own: one term a line, after its `+`, if it does not fit."""
+    line = " + ".join(terms) + ","
+    if indent + len(line) <= LINE_LENGTH or not line.isascii() or len(terms) < 2:
+        return Code(line)
+    return Code(f"\n{' ' * indent}+ ".join(terms) + ",")
+
+
+_SIMPLE_CALL = re.compile(r"([^()\n]*\()([\w.]+)\)")
+
+
+def call_statement(statement: str, indent: int) -> Code:
+    """`target = function(argument)` (the argument a dotted name): the argument on a line of its own if the
+    statement does not fit. `statement` is template output, whose expressions were escaped already."""
+    match = _SIMPLE_CALL.fullmatch(statement)
+    if indent + len(statement) <= LINE_LENGTH or not statement.isascii() or match is None:
+        return Code(statement)
+    head, argument = match.groups()
+    if indent + len(head) > LINE_LENGTH or indent + 4 + len(argument) > LINE_LENGTH:
+        return Code(statement)
+    return Code(f"{head}\n{' ' * (indent + 4)}{argument}\n{' ' * indent})")
 
 
 def cache_root() -> Path:
