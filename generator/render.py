@@ -105,9 +105,10 @@ def import_wrapped(line: Code, indent: int = 0) -> Code:
 # is left to black, which gives the same output either way.
 
 def dict_argument(entries: Sequence[Code], name: str, indent: int) -> Code:
-    """`name={entries},`, a keyword argument on a line of its own: one entry a line if it does not fit."""
+    """`name={entries},`, a keyword argument on a line of its own: one entry a line, each with its comma, if it does
+    not fit and has several (black puts a lone entry on a line of its own without a comma)."""
     line = f"{name}={{{', '.join(entries)}}},"
-    if indent + len(line) <= LINE_LENGTH or not line.isascii() or not entries:
+    if indent + len(line) <= LINE_LENGTH or not line.isascii() or len(entries) < 2:
         return Code(line)
     inner = " " * (indent + 4)
     return Code(f"{name}={{\n" + "".join(f"{inner}{entry},\n" for entry in entries) + " " * indent + "},")
