@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .pieces import Piece, join, split, strip_wrapper
-from .render import OutputFile
+from .render import LINE_LENGTH, OutputFile
 from .shapes import restore, shape_of
 
 if TYPE_CHECKING:  # a pool is started only for many pieces: a small change does without importing its machinery
     from concurrent.futures import Future, ProcessPoolExecutor
 
-LINE_LENGTH = 120  # must match [tool.black] in the generated pyproject.toml
 
 
 def _black_version() -> str:

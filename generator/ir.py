@@ -9,9 +9,9 @@ import itertools
 import json
 import keyword
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from . import naming
@@ -226,7 +226,7 @@ class Method:
     description: str
     verb: str
     path: str
-    path_code: Code  # expression that builds the encoded path
+    path_parts: tuple[Code, ...]  # the terms of the expression that builds the encoded path, joined by +
     positional: tuple[Param, ...]
     keyword: tuple[Param, ...]
     response_type: str  # the envelope class ({Stem}Response) of a JSON response in an envelope, else ''
@@ -251,6 +251,29 @@ class Method:
         return bool(self.located("body") or (self.body_values and self.root_body is None))
 
     @property
+    def path_code(self) -> Code:
+        """The expression that builds the encoded path."""
+        return Code(" + ".join(self.path_parts))
+
+    @property
+    def query_entries(self) -> tuple[Code, ...]:
+        """The entries of the request's query dict."""
+        return tuple(Code(f"{py_str(p.wire_name)}: {p.query_code}") for p in self.located("query"))
+
+    @property
+    def header_entries(self) -> tuple[Code, ...]:
+        """The entries of the request's headers dict: each header parameter, then the cookies' `Cookie` header."""
+        entries = [Code(f"{py_str(p.wire_name)}: {p.name}") for p in self.located("header")]
+        return tuple(entries + ([Code(f'"Cookie": {self.cookie_code}')] if self.located("cookie") else []))
+
+    @property
+    def field_entries(self) -> tuple[Code, ...]:
+        """The entries of the dict of the body's fields: each body parameter, then each fixed value."""
+        entries = [f"{py_str(p.wire_name)}: {p.name}" for p in self.located("body")]
+        entries += [f"{py_str(wire)}: {py_value(value)}" for wire, value in self.body_values]
+        return tuple(Code(entry) for entry in entries)
+
+    @property
     def values_code(self) -> Code:
         """The dict of the fixed `body_values` alone: merged over a root body (as `extra_body` is)."""
         return Code("{" + ", ".join(f"{py_str(wire)}: {py_value(value)}" for wire, value in self.body_values) + "}")
@@ -258,9 +281,7 @@ class Method:
     @property
     def fields_code(self) -> Code:
         """The dict of the body's fields: each body parameter, then each fixed value."""
-        entries = [f"{py_str(p.wire_name)}: {p.name}" for p in self.located("body")]
-        entries += [f"{py_str(wire)}: {py_value(value)}" for wire, value in self.body_values]
-        return Code("{" + ", ".join(entries) + "}")
+        return Code("{" + ", ".join(self.field_entries) + "}")
 
     @property
     def body_code(self) -> Code:
@@ -752,8 +773,10 @@ class _Builder:
         self.schemas: dict[str, Any] = self.spec.get("schemas") or {}
         self.class_names = {name: naming.class_name(name) for name in self.schemas}
         self.module_of = schema_modules(self.schemas)
+        self.schema_module_set = set(self.module_of.values())
         self.definitions: dict[str, list[Definition]] = {}  # module -> definitions, in creation order
         self.param_types: dict[str, str] = {}  # schema name -> its request-side TypedDict name
+        self._taken_class_names = set(self.class_names.values())  # and the request-side names given so far
         self.by_name: dict[str, Definition] = {}
         self.done: set[str] = set()
         api = self.spec["api"]
@@ -1012,11 +1035,12 @@ class _Builder:
         if name not in self.param_types:
             # A schema of the document may already have the name (OpenAPI documents define `FooParam` beside
             # `Foo`): then FooRequestParam, then a number, never a class the schemas make.
-            taken = set(self.class_names.values()) | set(self.param_types.values())
-            stem = self.class_names[name]
-            numbered = (f"{stem}RequestParam{n}" for n in itertools.count(2))  # made one by one: usually none
-            param_name = next(c for c in itertools.chain((stem + "Param", stem + "RequestParam"), numbered)
-                              if c not in taken)
+            taken = self._taken_class_names
+            base = self.class_names[name]
+            candidates = itertools.chain([base + "Param", base + "RequestParam"],
+                                         (f"{base}RequestParam{n}" for n in itertools.count(2)))
+            param_name = next(c for c in candidates if c not in taken)
+            taken.add(param_name)
             self.param_types[name] = param_name
             module = self._param_module(name)
             schema = self._flatten(self.schemas[name])
@@ -1028,7 +1052,7 @@ class _Builder:
         return self.param_types[name]
 
     def _param_module(self, name: str) -> str:
-        return param_module(self.module_of, name)
+        return param_module(self.module_of, name, self.schema_module_set)
 
     def _reaches_object(self, schema: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
         return reaches_object(self.schemas, schema, seen)
@@ -1241,7 +1265,7 @@ class _Builder:
             description=spec.get("description", ""),
             verb=verb,
             path=path,
-            path_code=_path_code(path, {p.wire_name: p for p in path_params}),
+            path_parts=_path_parts(path, {p.wire_name: p for p in path_params}),
             positional=positional,
             keyword=keyword,
             response_type=response_type,
@@ -1494,20 +1518,24 @@ class _Builder:
 def schema_modules(schemas: dict[str, Any]) -> dict[str, str]:
     """Schema name -> its module ('types.position'); schemas that reference each other in a cycle share one module.
     validate.py uses it too, to report a module that would clash with a package."""
-    edges = {name: sorted(set(_refs(schema)) & set(schemas)) for name, schema in schemas.items()}
+    names = set(schemas)
+    edges = {name: sorted(set(_refs(schema)) & names) for name, schema in schemas.items()}
+    order = {name: index for index, name in enumerate(schemas)}
     module_of: dict[str, str] = {}
     for component in _strongly_connected(list(schemas), edges):
-        first = min(component, key=list(schemas).index)
+        first = min(component, key=order.__getitem__)
         for name in component:
             module_of[name] = "types." + naming.module_name(naming.class_name(first))
     return module_of
 
 
-def param_module(module_of: dict[str, str], name: str) -> str:
+def param_module(module_of: dict[str, str], name: str, modules: Collection[str] | None = None) -> str:
     """The module of a schema's request types: its module + `_param` (schemas in a cycle share it), else
-    `_request_param` when a schema of the document already has that module (`FooParam` beside `Foo`)."""
+    `_request_param` when a schema of the document already has that module (`FooParam` beside `Foo`). `modules`:
+    the set of module_of's values, for a caller that asks for many schemas."""
     module = module_of[name] + "_param"
-    return module_of[name] + "_request_param" if module in module_of.values() else module
+    return module_of[name] + "_request_param" if module in (module_of.values() if modules is None else modules) \
+        else module
 
 
 def reaches_object(schemas: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> bool:
@@ -1777,6 +1805,7 @@ def all_order(name: str) -> tuple[int, tuple[str | int, ...]]:
     return _kind(name), _natural(name)
 
 
+@cache  # import lines and __all__ lists sort the same names over and over
 def _natural(name: str) -> tuple[str | int, ...]:
     """A natural sort key, as ruff's (the `natord` crate) compares names: runs of digits by their value. The key
     alternates text and numbers (text at even positions), so keys compare position by position; in an identifier
@@ -1798,10 +1827,10 @@ def _relative(from_module: str, to_module: str) -> str:
     return "." * (len(origin) - common + 1) + ".".join(target[common:])
 
 
-def _path_code(path: str, params: dict[str, Param]) -> Code:
-    """'"/v1/accounts/" + _path_param(account_id) + ...': literal parts escaped, parameters encoded at run time
+def _path_parts(path: str, params: dict[str, Param]) -> tuple[Code, ...]:
+    """'"/v1/accounts/"', '_path_param(account_id)', ...: literal parts escaped, parameters encoded at run time
     (a parameter with a `style`: `_styled_path_param(name, value, style, explode)`, which writes its prefix too)."""
-    parts: list[str] = []
+    parts: list[Code] = []
     position = 0
     for match in PLACEHOLDER.finditer(path):
         if match.start() > position:
@@ -1809,13 +1838,14 @@ def _path_code(path: str, params: dict[str, Param]) -> Code:
         wire = match.group(1)
         param = params[wire]
         if param.style:
-            parts.append(f"_styled_path_param({py_str(wire)}, {param.name}, {py_str(param.style)}, {param.explode})")
+            parts.append(Code(f"_styled_path_param({py_str(wire)}, {param.name}, {py_str(param.style)}, "
+                              f"{param.explode})"))
         else:
-            parts.append(f"_path_param({py_str(wire)}, {param.name})")
+            parts.append(Code(f"_path_param({py_str(wire)}, {param.name})"))
         position = match.end()
     if position < len(path):
         parts.append(py_str(path[position:]))
-    return Code(" + ".join(parts) or '""')
+    return tuple(parts) or (Code('""'),)
 
 
 def _security(spec: list[list[str]]) -> Security:

@@ -46,7 +46,27 @@ def load_api(spec: Path, package_name: str | None = None) -> Api:
 
     `package_name` renames the generated SDK package (for vendoring: `acme_clear_street`); environment variable
     names stay those of the spec, they belong to the API, not to where its client is copied."""
+    built = recall_built(spec)
+    if built is not None:
+        return _renamed(built[0], package_name)
     return _build(_load_valid(spec), package_name)
+
+
+def _api_and_surface(spec: Path, package_name: str | None) -> tuple[Api, dict[str, Any]]:
+    """The IR and its SDK surface: as import-openapi kept them, unless the package is renamed (the surface names
+    it), else loaded, validated and built."""
+    built = recall_built(spec)
+    if built is not None and _renamed(built[0], package_name) is built[0]:
+        return built
+    doc = _load_valid(spec)
+    api = _build(doc, package_name)
+    return api, _surface(doc, api)
+
+
+def _surface(doc: Document, api: Api) -> dict[str, Any]:
+    from .surface import build, spec_locator
+
+    return build(api, spec_locator(doc, api.spec_name), doc.data)
 
 
 def _load_valid(spec: Path) -> Document:
@@ -61,10 +81,70 @@ def _load_valid(spec: Path) -> Document:
 def _build(doc: Document, package_name: str | None) -> Api:
     from .ir import build
 
-    api = build(doc)
+    return _renamed(build(doc), package_name)
+
+
+def _renamed(api: Api, package_name: str | None) -> Api:
     if package_name and package_name != api.package:
         api = replace(api, package=package_name, package_option=package_name)
     return api
+
+
+# --- the IR of a spec that `import-openapi` has just written and checked ----------------------------------------
+# Checking the spec it writes, `import-openapi` loads, validates and builds it as `generate` would; the `generate`
+# that usually follows then takes that IR instead of doing all of it again (for a large API, a third of a second
+# per thousand lines of spec). Kept in the user's cache, under a key of the spec's bytes, its file name (the IR
+# names it) and the generator (its code and templates), so that any change to one of them is a miss.
+
+BUILT_KEPT = 4  # entries kept: the IRs of the last few imports
+
+
+def _built_path(name: str, sha256: str) -> Path:
+    from .render import cache_root
+
+    spec_name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    key = hashlib.sha256(f"{generator_identity()}\0{spec_name}\0{sha256}".encode()).hexdigest()
+    return cache_root() / "built" / key
+
+
+def remember_built(doc: Document, api: Api) -> None:
+    """Keep `api`, the IR built from `doc` (valid), and its SDK surface for the next load_api or generate of the
+    same file; best effort."""
+    import os
+    import pickle
+    import tempfile
+    import zlib
+
+    path = _built_path(doc.file, doc.sha256)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".built.", dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(zlib.compress(pickle.dumps((api, _surface(doc, api)), protocol=pickle.HIGHEST_PROTOCOL), 1))
+        os.replace(temporary, path)
+        entries = sorted((p for p in path.parent.iterdir() if not p.name.startswith(".")),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[BUILT_KEPT:]:
+            old.unlink(missing_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to find a cache in
+        pass  # no cache, no harm: generate builds the IR itself
+
+
+def recall_built(spec: Path) -> tuple[Api, dict[str, Any]] | None:
+    """The IR and surface remember_built kept for exactly this spec file, or None."""
+    import pickle
+    import zlib
+
+    try:
+        path = _built_path(str(spec), hashlib.sha256(Path(spec).read_bytes()).hexdigest())
+        data = path.read_bytes()
+    except (OSError, RuntimeError):
+        return None
+    try:
+        built: tuple[Api, dict[str, Any]] = pickle.loads(zlib.decompress(data))
+    except Exception:  # noqa: BLE001 - a damaged entry: build the IR as if there were none
+        return None
+    return built
 
 
 def fingerprint(spec: Path, package_name: str | None = None) -> str:
@@ -103,9 +183,8 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
     # Workers start first and import black while the rest goes on: after a generation into the same place, few
     # pieces need black, and one worker spares the cores the others' imports would take.
     with workers(1 if reuse_from and has_record(reuse_from) else None) as pool:
-        doc = _load_valid(spec)
-        api = _build(doc, package_name)
-        surface, changes, version, changelog, bumped = _surface_and_version(doc, api, before, version_bump)
+        api, surface = _api_and_surface(spec, package_name)
+        changes, version, changelog, bumped = _version(surface, api, before, version_bump)
         if version != api.version:
             api = replace(api, version=version)
         plan = render_plan(api)
@@ -123,15 +202,13 @@ def generate_files(spec: Path, reuse_from: Path | None = None, progress: Progres
     return Generation(api, files, manifest, record, changes, bumped)
 
 
-def _surface_and_version(doc: Document, api: Api, before: Previous, version_bump: str | None
-                         ) -> tuple[dict[str, Any], list[Change], str, str | None, str]:
-    """The new SDK surface, its changes from the recorded one, the packages' version, the CHANGELOG text and
+def _version(surface: dict[str, Any], api: Api, before: Previous, version_bump: str | None
+             ) -> tuple[list[Change], str, str | None, str]:
+    """The changes of the SDK surface from the recorded one, the packages' version, the CHANGELOG text and
     'old -> new' when the version was bumped."""
     from . import regen
     from .diff import bump, compare, markdown
-    from .surface import build, spec_locator
 
-    surface = build(api, spec_locator(doc, api.spec_name), doc.data)
     changes = regen.changes_from(before.surface, surface, compare)
     version = regen.effective_version(api.version, before.version)
     changelog = before.changelog
@@ -143,7 +220,7 @@ def _surface_and_version(doc: Document, api: Api, before: Previous, version_bump
             section = markdown(changes, old_version, version, heading=f"## {version}")
             changelog = regen.changelog_with(changelog, section)
             bumped = f"{old_version} -> {version} ({level})"
-    return surface, changes, version, changelog, bumped
+    return changes, version, changelog, bumped
 
 
 def generate(spec: Path, out_dir: Path, *, force: bool = False, progress: Progress | None = None,

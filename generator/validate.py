@@ -512,11 +512,12 @@ class _Semantics:
             for depth in range(1, len(parents) + 1):
                 packages.setdefault(ir.types_package(parents[:depth]), path[: 2 * depth])
         module_of = ir.schema_modules(self.schemas)
+        modules = set(module_of.values())
         for name, module in module_of.items():
             # The request types' module: objects have one, and so may aliases that hold objects (their twins).
             schema = self.schemas[name]
             has_param = _is_object_schema(schema) or ir.reaches_object(self.schemas, schema, frozenset({name}))
-            for candidate in (module, ir.param_module(module_of, name)):
+            for candidate in (module, ir.param_module(module_of, name, modules)):
                 if candidate in packages and (candidate == module or has_param):
                     resource = packages[candidate]
                     line = self.doc.position(resource, key=True)[0]

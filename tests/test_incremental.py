@@ -256,3 +256,30 @@ def test_older_files_restored_with_their_manifest_are_generated_again(tmp_path: 
     assert report.written > 0
     assert snapshot(out) == snapshot_of_fresh(spec, tmp_path / "fresh")
     assert generate(spec, out).written == 0
+
+
+def test_generate_takes_the_ir_that_import_openapi_built_for_exactly_that_file(tmp_path: Path) -> None:
+    """import-openapi builds the IR of the spec it writes (to check it); the generate that follows reuses it, for
+    those bytes under that file name only (the IR names its spec), and writes what a generation without it writes."""
+    import shutil
+
+    from generator.openapi import import_openapi, write_spec
+    from generator.render import cache_root
+
+    source = Path(__file__).parent / "openapi" / "v31" / "openapi.json"
+    spec = tmp_path / "api.yaml"
+    assert write_spec(import_openapi(source), source, spec) == []
+    assert pipeline.recall_built(spec) == pipeline._build(pipeline._load_valid(spec), None)
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_bytes(spec.read_bytes())
+    assert pipeline.recall_built(renamed) is None
+
+    generate(spec, tmp_path / "from_kept", package_name="acme_sdk")
+    shutil.rmtree(cache_root() / "built")
+    assert pipeline.recall_built(spec) is None
+    generate(spec, tmp_path / "built", package_name="acme_sdk")
+    assert snapshot(tmp_path / "from_kept") == snapshot(tmp_path / "built")
+
+    assert write_spec(import_openapi(source), source, spec) == []
+    spec.write_bytes(spec.read_bytes() + b"\n")
+    assert pipeline.recall_built(spec) is None

@@ -85,6 +85,7 @@ def write_spec(result: ImportResult, source: Path, output: Path) -> list[Diagnos
     import tempfile
 
     from ..ir import build
+    from ..pipeline import remember_built
     from ..validate import validate
 
     text = dump(result.spec, source.name)
@@ -105,7 +106,8 @@ def write_spec(result: ImportResult, source: Path, output: Path) -> list[Diagnos
     doc = Document(str(output), result.spec, hashlib.sha256(text.encode()).hexdigest(), values, keys)
     try:
         validate(doc)
-        build(doc)
+        api = build(doc)
     except SpecError as error:
         return list(error.diagnostics)
+    remember_built(doc, api)  # for the `generate` that usually follows
     return []
