@@ -136,7 +136,7 @@ def test_methods_work_against_a_server(out: Path, work: Path, server: ScriptedSe
     program = f"""
 from evil_api import EvilAPI
 client = EvilAPI(api_key="k", base_url={server.url!r})
-got = client.with_raw_response_.close_({CANARY!r}, from_="'''", self_='\"\"\"', json="\\\\", client=1)
+got = client.with_raw_response_.close({CANARY!r}, from_="'''", self_='\"\"\"', json="\\\\", client=1)
 data = got.data
 print(repr((data.from_, data.class_, data.self, data.choice, data.json_, data.n_2, data.with_raw_response,
             got.meta.request_id)))
