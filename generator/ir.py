@@ -1474,6 +1474,9 @@ class _Builder:
         schema = self._resolve(schema)
         if schema.get("enum") and all(isinstance(v, str) for v in schema["enum"]):
             return "choice"
+        variants = schema.get("oneOf") or schema.get("anyOf")
+        if variants and all(self._cli_kind(v) in ("str", "choice") for v in variants):
+            return "str"  # a string or one of some names (a model id): plain text, not JSON
         return {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(schema.get("type", ""),
                                                                                             "json")
 
