@@ -661,6 +661,7 @@ class Api:
     # The page classes of `_pagination` some method returns (SyncCursorPage, AsyncCursorPage, ...), sorted; the
     # module is generated only when there is one.
     page_classes: tuple[str, ...] = ()
+    styled_paths: bool = False  # a method has a path parameter with a `style`: the runtime's styled_path_param
 
     @property
     def title(self) -> str:
@@ -696,11 +697,6 @@ class Api:
     def all_resources(self) -> Iterator[Resource]:
         for resource in self.resources:
             yield from resource.walk()
-
-    @property
-    def styled_paths(self) -> bool:
-        """Does a method have a path parameter with a `style` (the runtime's `styled_path_param` is needed)?"""
-        return any(p.style for r in self.all_resources() for m in r.methods for p in m.located("path"))
 
     @property
     def example_method(self) -> tuple[Code, Method] | None:
@@ -855,6 +851,8 @@ class _Builder:
             environments=environments,
             response_formats=tuple(sorted(formats)),
             page_classes=tuple(sorted(pages)),
+            styled_paths=any(p.style for r in resources for each in r.walk() for m in each.methods
+                             for p in m.located("path")),
         )
 
     def _schemes(self, api: dict[str, Any]) -> tuple[tuple[Credential, ...], tuple[SecurityScheme, ...]]:

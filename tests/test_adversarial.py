@@ -140,7 +140,7 @@ got = client.with_raw_response_.close({CANARY!r}, from_="'''", self_='\"\"\"', j
 data = got.data
 print(repr((data.from_, data.class_, data.self, data.choice, data.json_, data.n_2, data.with_raw_response,
             got.meta.request_id)))
-rows = client.with_raw_response_.with_options_(class_={{"def": "x"}}, body="{{% raw %}}")
+rows = client.with_raw_response_.with_options(class_={{"def": "x"}}, body="{{% raw %}}")
 print(repr(rows.data[0].value))
 """
     result = run([sys.executable, "-c", program], work, PYTHONPATH=str(out / "python"))

@@ -269,15 +269,16 @@ def test_generate_takes_the_ir_that_import_openapi_built_for_exactly_that_file(t
     source = Path(__file__).parent / "openapi" / "v31" / "openapi.json"
     spec = tmp_path / "api.yaml"
     assert write_spec(import_openapi(source), source, spec) == []
-    assert pipeline.recall_built(spec) == pipeline._build(pipeline._load_valid(spec), None)
+    doc = pipeline._load_valid(spec)
+    assert pipeline.recall_built(spec) == (pipeline._build(doc, None), pipeline._surface(doc, pipeline._build(doc, None)))
     renamed = tmp_path / "renamed.yaml"
     renamed.write_bytes(spec.read_bytes())
     assert pipeline.recall_built(renamed) is None
 
-    generate(spec, tmp_path / "from_kept", package_name="acme_sdk")
+    generate(spec, tmp_path / "from_kept")
     shutil.rmtree(cache_root() / "built")
     assert pipeline.recall_built(spec) is None
-    generate(spec, tmp_path / "built", package_name="acme_sdk")
+    generate(spec, tmp_path / "built")
     assert snapshot(tmp_path / "from_kept") == snapshot(tmp_path / "built")
 
     assert write_spec(import_openapi(source), source, spec) == []

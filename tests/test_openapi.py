@@ -296,23 +296,26 @@ def test_clear_street_has_all_61_operations() -> None:
 
 @pytest.mark.skipif(not CLEAR_STREET.exists(), reason="the Clear Street document is not present")
 def test_clear_street_bodies_without_overrides() -> None:
-    """Object bodies are keyword arguments (`close_position(..., cancel_orders=True)`: a body that may be null, of
+    """Object bodies are keyword arguments (`positions.close(..., cancel_orders=True)`: a body that may be null, of
     optional fields); the lists stay one argument, named after what they hold."""
-    v1 = import_openapi(CLEAR_STREET).spec["resources"]["v1"]["resources"]
+    resources = import_openapi(CLEAR_STREET).spec["resources"]
 
     def params(resource: str, method: str) -> dict[str, Any]:
-        return v1[resource]["methods"][method]["params"]  # type: ignore[no-any-return]
+        node: dict[str, Any] = {"resources": resources}
+        for part in resource.split("."):
+            node = node["resources"][part]
+        return node["methods"][method]["params"]  # type: ignore[no-any-return]
 
-    close = params("positions", "close_position")
+    close = params("v1.accounts.positions", "close")
     assert list(close) == ["account_id", "instrument_id", "cancel_orders"]
     assert (close["cancel_orders"]["in"], close["cancel_orders"]["schema"]) == (
         "body", {"type": "boolean", "nullable": True})
     assert "required" not in close["cancel_orders"]
-    assert {"columns", "filters", "sorts"} <= set(params("screener", "search_screener"))
-    assert params("screener", "search_screener")["filters"]["in"] == "body"
-    assert params("orders", "submit_orders")["orders"]["root"] is True
-    assert params("positions", "submit_position_instructions")["instructions"]["root"] is True
-    assert [n for n, p in params("orders", "replace_order").items() if p["in"] == "body"] == [
+    assert {"columns", "filters", "sorts"} <= set(params("v1.screener", "search"))
+    assert params("v1.screener", "search")["filters"]["in"] == "body"
+    assert params("v1.accounts.orders", "submit")["orders"]["root"] is True
+    assert params("v1.accounts.positions.instructions", "submit")["instructions"]["root"] is True
+    assert [n for n, p in params("v1.accounts.orders", "update").items() if p["in"] == "body"] == [
         "limit_price", "quantity", "stop_price"]
 
 
@@ -624,26 +627,26 @@ def test_flattened_bodies_and_the_names_of_the_others(tmp_path: Path) -> None:
     """tests/openapi/flattened: which bodies become keyword arguments, and the names of those that stay one."""
     result = import_openapi(CASES / "flattened" / "openapi.yaml")
     assert result.warnings == []
-    methods = {name: method for resource in result.spec["resources"].values()
+    methods = {f"{resource_name}.{name}": method for resource_name, resource in result.spec["resources"].items()
                for name, method in resource["methods"].items()}
 
     def params(name: str) -> list[str]:
         return [wire + ("*" if p.get("root") else "") for wire, p in methods[name]["params"].items()]
 
-    assert params("create_pet") == ["id", "name", "tag", "kind", "owner", "notes"]  # allOf: $ref + inline
-    assert methods["create_pet"]["params"]["owner"] == {  # $refs stay $refs; the body's example gives examples
+    assert params("pets.create") == ["id", "name", "tag", "kind", "owner", "notes"]  # allOf: $ref + inline
+    assert methods["pets.create"]["params"]["owner"] == {  # $refs stay $refs; the body's example gives examples
         "in": "body", "required": True, "example": {"name": "Ann"}, "schema": {"$ref": "#/schemas/Owner"}}
-    assert params("close_position") == ["id", "cancel_orders"]  # nullable, every property optional
-    assert params("create_batch") == ["file_ids", "files", "note"]  # anyOf of `required` alternatives only
-    assert params("token") == ["grant_type", "scope"] and methods["token"]["request_format"] == "form"
-    assert params("upload") == ["file", "purpose"] and methods["upload"]["request_format"] == "multipart"
-    assert params("rename_pet") == ["name", "pet*"]  # a property named as the path parameter
-    assert params("search_pets") == ["Tag", "pet", "body*"]  # `Tag` -> tag clashes; `pet` is taken
-    assert params("submit_orders") == ["orders*"]  # array of OrderSubmissionRequest
-    assert params("replace_orders") == ["orders*"]  # $ref to OrderList, an array
-    assert params("update_settings") == ["settings*"]  # nullable with a required property
-    assert params("make_choice") == ["choice*"]  # a union
-    assert params("add_numbers") == ["body*"]  # an array of integers
+    assert params("positions.close") == ["id", "cancel_orders"]  # nullable, every property optional
+    assert params("batches.create") == ["file_ids", "files", "note"]  # anyOf of `required` alternatives only
+    assert params("token.create") == ["grant_type", "scope"] and methods["token.create"]["request_format"] == "form"
+    assert params("uploads.create") == ["file", "purpose"] and methods["uploads.create"]["request_format"] == "multipart"
+    assert params("pets.rename") == ["name", "pet*"]  # a property named as the path parameter
+    assert params("pets.search") == ["Tag", "pet", "body*"]  # `Tag` -> tag clashes; `pet` is taken
+    assert params("orders.submit") == ["orders*"]  # array of OrderSubmissionRequest
+    assert params("orders.replace") == ["orders*"]  # $ref to OrderList, an array
+    assert params("settings.update") == ["settings*"]  # nullable with a required property
+    assert params("choices.create") == ["choice*"]  # a union
+    assert params("numbers.create") == ["body*"]  # an array of integers
 
 
 @pytest.mark.parametrize(("schema_name", "plural", "expected"), [
@@ -665,12 +668,12 @@ def test_body_in_overrides_renames_the_root_body_whatever_its_name(tmp_path: Pat
     """`params: {body: NEW}` (the root body's name before bodies were named after what they hold) still renames it."""
     config = tmp_path / "o.yaml"
     config.write_text("methods:\n  submit_orders:\n    params: {body: items}\n  add_numbers:\n"
-                      "    params: {body: numbers}\n")
+                      "    params: {body: numbers}\n")  # by operationId
     result = import_openapi(CASES / "flattened" / "openapi.yaml", config)
     assert result.warnings == []
     methods = result.spec["resources"]
-    assert list(methods["orders"]["methods"]["submit_orders"]["params"]) == ["items"]
-    assert list(methods["numbers"]["methods"]["add_numbers"]["params"]) == ["numbers"]
+    assert list(methods["orders"]["methods"]["submit"]["params"]) == ["items"]
+    assert list(methods["numbers"]["methods"]["create"]["params"]) == ["numbers"]
 
 
 def test_a_root_body_never_takes_the_name_of_another_parameter(tmp_path: Path) -> None:
@@ -688,7 +691,7 @@ def test_a_root_body_never_takes_the_name_of_another_parameter(tmp_path: Path) -
     source.write_text(json.dumps(document))
     methods = import_openapi(source).spec["resources"]["x"]["methods"]
     assert list(methods["put_blob"]["params"]) == ["body", "Pets", "body_2"]
-    assert list(methods["post_pets"]["params"]) == ["body", "Pets", "body_2"]  # `pets` is Pets' Python name
+    assert list(methods["create"]["params"]) == ["body", "Pets", "body_2"]  # `pets` is Pets' Python name
 
 
 OPENAI = ROOT.parent / "shared" / "specs" / "corpus" / "openai.yaml"
@@ -699,15 +702,15 @@ def test_openai_bodies_are_keyword_arguments() -> None:
     """`CreateChatCompletionRequest` (an allOf of a $ref, itself an allOf, and an object) and every other body of
     the document are flattened: no root body is left."""
     resources = import_openapi(OPENAI).spec["resources"]
-    chat = resources["chat"]["methods"]
-    create = chat["create_chat_completion"]["params"]
+    chat = resources["chat"]["resources"]["completions"]["methods"]
+    create = chat["create"]["params"]
     assert create["model"]["required"] is True and create["messages"]["required"] is True
     assert create["messages"]["schema"] == {"type": "array", "minItems": 1,
                                             "items": {"$ref": "#/schemas/ChatCompletionRequestMessage"}}
     assert {"temperature", "tools", "stream", "metadata"} <= set(create) and "body" not in create
-    stream = chat["create_chat_completion_stream"]
+    stream = chat["create_stream"]
     assert "stream" not in stream["params"] and stream["body_values"] == {"stream": True}
-    embedding = resources["embeddings"]["methods"]["create_embedding"]["params"]
+    embedding = resources["embeddings"]["methods"]["create"]["params"]
     assert [n for n, p in embedding.items() if p.get("required")] == ["input", "model"]
 
     def roots(tree: dict[str, Any]) -> list[str]:

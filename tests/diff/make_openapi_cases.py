@@ -34,19 +34,19 @@ CASES = {
             - $ref: "#/components/schemas/Card\"""")], "yaml", []),
     "openapi-flattened-body-field-removed": ([edit("""        name: {type: string}
         tag: {type: string}""", """        name: {type: string}""")], "yaml",
-        [("breaking", "param-removed", "client.pets.create_pet(tag)")]),
+        [("breaking", "param-removed", "client.pets.create(tag)")]),
     "openapi-optional-param-made-required": ([edit("""        - name: limit
           in: query""", """        - name: limit
           in: query
-          required: true""")], "yaml", [("breaking", "param-required", "client.pets.list_pets(limit)")]),
+          required: true""")], "yaml", [("breaking", "param-required", "client.pets.list(limit)")]),
     "openapi-response-enum-value-added": ([edit("enum: [available, sold]", "enum: [available, pending, sold]")], "yaml",
         [("compatible", "response-enum-value-added", "types.Pet.status")]),
     "openapi-nested-inline-model-renamed-through-parent": ([
         edit("    Pet:\n", "    Animal:\n"), edit('#/components/schemas/Pet"', '#/components/schemas/Animal"', 3)], "yaml",
         [("breaking", "model-renamed", "types.Pet")]),
     "openapi-path-param-renamed": ([edit("/pets/{petId}:", "/pets/{id}:"), edit("        - name: petId", "        - name: id")],
-        "yaml", [("breaking", "param-renamed", "client.pets.get_pet(pet_id)"),
-                 ("compatible", "endpoint-changed", "client.pets.get_pet()")]),
+        "yaml", [("breaking", "param-renamed", "client.pets.retrieve(pet_id)"),
+                 ("compatible", "endpoint-changed", "client.pets.retrieve()")]),
     "openapi-operation-removed": ([edit("""  /store:
     get:
       operationId: getStore""", """  /store:
