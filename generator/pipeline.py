@@ -63,10 +63,11 @@ def _api_and_surface(spec: Path, package_name: str | None) -> tuple[Api, dict[st
     return api, _surface(doc, api)
 
 
-def _surface(doc: Document, api: Api) -> dict[str, Any]:
+def _surface(doc: Document, api: Api, label: str | None = None) -> dict[str, Any]:
+    """The SDK surface of `api`, located in `doc` under `label` (default: the spec's file name)."""
     from .surface import build, spec_locator
 
-    return build(api, spec_locator(doc, api.spec_name), doc.data)
+    return build(api, spec_locator(doc, label or api.spec_name), doc.data)
 
 
 def _load_valid(spec: Path) -> Document:
@@ -244,10 +245,8 @@ def generate(spec: Path, out_dir: Path, *, force: bool = False, progress: Progre
 
 def surface_of(spec: Path, package_name: str | None = None) -> dict[str, Any]:
     """SPEC's SDK surface, located in SPEC as named."""
-    from .surface import build, spec_locator
-
     doc = _load_valid(spec)
-    return build(_build(doc, package_name), spec_locator(doc, str(spec)), doc.data)
+    return _surface(doc, _build(doc, package_name), str(spec))
 
 
 def check(spec: Path, out_dir: Path, package_name: str | None = None) -> list[str]:

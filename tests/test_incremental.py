@@ -270,7 +270,8 @@ def test_generate_takes_the_ir_that_import_openapi_built_for_exactly_that_file(t
     spec = tmp_path / "api.yaml"
     assert write_spec(import_openapi(source), source, spec) == []
     doc = pipeline._load_valid(spec)
-    assert pipeline.recall_built(spec) == (pipeline._build(doc, None), pipeline._surface(doc, pipeline._build(doc, None)))
+    api = pipeline._build(doc, None)
+    assert pipeline.recall_built(spec) == (api, pipeline._surface(doc, api))
     renamed = tmp_path / "renamed.yaml"
     renamed.write_bytes(spec.read_bytes())
     assert pipeline.recall_built(renamed) is None
