@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import re
 import unicodedata
+from collections.abc import Collection
 
 # Words written in capitals inside derived Pascal names (instruction_id -> InstructionID).
 ACRONYMS = frozenset({"api", "id", "url", "uri", "http", "https", "json", "uuid", "ip", "sdk", "cli"})
@@ -39,6 +41,13 @@ CLIENT_RESERVED = RESOURCE_RESERVED | {"with_options", "copy", "close", "request
 CLI_RESERVED_FLAGS = frozenset({"api-key", "base-url", "format", "debug", "body", "output", "help", "version", "h"})
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
+
+
+def numbered(name: str, taken: Collection[str]) -> str:
+    """`name`, or when it is taken the first of `name_2`, `name_3`... that is not."""
+    if name not in taken:
+        return name
+    return next(f"{name}_{n}" for n in itertools.count(2) if f"{name}_{n}" not in taken)
 
 
 def ascii_fold(text: str) -> str:
@@ -133,11 +142,7 @@ def param_names(wire_names: list[str]) -> dict[str, str]:
             result[wire] = name
             continue
         spelled = param_name(_spell_symbols(wire))
-        candidate = spelled if spelled and spelled not in taken else name
-        suffix = 2
-        while candidate in taken:
-            candidate = f"{name}_{suffix}"
-            suffix += 1
+        candidate = spelled if spelled and spelled not in taken else numbered(name, taken)
         taken.add(candidate)
         result[wire] = candidate
     return result

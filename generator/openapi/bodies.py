@@ -176,7 +176,7 @@ class Bodies(Schemas):
         for candidate in (found, "body"):
             if candidate and candidate not in others and naming.param_name(candidate) == candidate:
                 return candidate
-        return next(f"body_{n}" for n in range(2, 1000) if f"body_{n}" not in others)
+        return naming.numbered("body", others)
 
     def _spec_names(self) -> dict[str, dict[str, Any]]:
         """Spec schema name -> the document's schema (unconverted), for naming what a body holds."""

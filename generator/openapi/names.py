@@ -217,7 +217,7 @@ def resolve(plans: list[Plan], children: set[str]) -> list[tuple[Plan, str, str]
     renamed: list[tuple[Plan, str, str]] = []
     for item in plans:
         if item.fixed:
-            item.name = _unique(item.candidates[0], taken)
+            item.name = naming.numbered(item.candidates[0], taken)
             if item.name != item.candidates[0]:
                 renamed.append((item, item.candidates[0], item.name))
             taken.add(item.name)
@@ -244,7 +244,7 @@ def resolve(plans: list[Plan], children: set[str]) -> list[tuple[Plan, str, str]
                     position[id(item)] += 1
         for item in exhausted:
             wanted = item.candidates[0] if item.candidates else "method"
-            item.name = _unique(wanted, taken)
+            item.name = naming.numbered(wanted, taken)
             taken.add(item.name)
             renamed.append((item, wanted, item.name))
         pending = [item for item in pending if not item.name]
@@ -261,12 +261,6 @@ def _winner(wanting: list[Plan]) -> Plan | None:
     shortest = min(len(item.operation_id) for item in exact)
     best = [item for item in exact if len(item.operation_id) == shortest]
     return best[0] if len(best) == 1 else None
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    if name not in taken:
-        return name
-    return next(f"{name}_{n}" for n in range(2, 10_000) if f"{name}_{n}" not in taken)
 
 
 def names_match(resource: str, tag: str) -> bool:

@@ -107,7 +107,7 @@ class Operations(Parameters, Bodies, Responses, Security, Pages):
             taken = set(methods) | set(resource.get("resources") or {})
             name = f"{json_name}_stream"
             if name in taken:
-                unique = next(f"{name}_{n}" for n in range(2, 1000) if f"{name}_{n}" not in taken)
+                unique = naming.numbered(name, taken)
                 self.warn(path, f"method name '{name}' is taken; the event-stream method of this operation is named "
                           f"'{unique}'", "renamed")
                 name = unique
@@ -128,7 +128,7 @@ class Operations(Parameters, Bodies, Responses, Security, Pages):
             self._resource_at(tree, trail[:describe]).setdefault("description", self.tag_texts[tag])
         methods = resource.setdefault("methods", {})
         if name in methods or name in (resource.get("resources") or {}):
-            unique = next(f"{name}_{n}" for n in range(2, 1000) if f"{name}_{n}" not in methods)
+            unique = naming.numbered(name, methods)
             self.warn(path, f"method name '{name}' is taken in '{'.'.join(trail)}'; named '{unique}'",
                       "renamed")
             name = unique

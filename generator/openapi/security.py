@@ -79,8 +79,7 @@ class Security(Context):
             if url in environments.values():
                 continue
             name = _environment_name(server, url)
-            unique = name if name not in environments else next(
-                f"{name}_{n}" for n in range(2, 1000) if f"{name}_{n}" not in environments)
+            unique = naming.numbered(name, environments)
             environments[unique] = url
         return {"environments": environments}
 
@@ -210,5 +209,5 @@ def _param_name(scheme: str, taken: set[str]) -> str:
     stripped = base.removesuffix("_auth")
     name = stripped if stripped and stripped not in taken else base
     if not re.match(r"^[a-z_][a-z0-9_]*$", name) or name in taken:
-        name = next(f"{name}_{n}" for n in range(2, 1000) if f"{name}_{n}" not in taken)
+        name = naming.numbered(name, taken | {name})
     return name
