@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .pieces import Piece, join, split, strip_wrapper
 from .render import LINE_LENGTH, OutputFile
+from .statements import formatted as formatted_by_statements
 from .shapes import restore, shape_of
 
 if TYPE_CHECKING:  # a pool is started only for many pieces: a small change does without importing its machinery
@@ -159,7 +160,11 @@ def format_python(text: str, path: str = "<generated>") -> str:
 
 def format_piece(piece: Piece) -> str | None:
     """black's output for one piece as it stands in the file; None if black will not take it alone. Formatted
+    statement by statement where that holds (statements.py: one check serves every statement of one shape), else
     through its shape (shapes.py), so that pieces of one shape cost black once."""
+    by_statements = formatted_by_statements(piece.text, _black_or_none)
+    if by_statements is not None:
+        return strip_wrapper(piece, by_statements)
     shape = shape_of(piece.text)
     if shape is not None:
         formatted = _format_shape(shape.text, piece.nested)
@@ -172,6 +177,13 @@ def format_piece(piece: Piece) -> str | None:
 @functools.lru_cache(maxsize=4096)  # per process: a worker's shapes, or those of the generations run here
 def _format_shape(text: str, nested: bool) -> str | None:
     return _black_piece(Piece(text, nested))
+
+
+def _black_or_none(text: str) -> str | None:
+    try:
+        return format_python(text)
+    except FormatError:
+        return None
 
 
 def _black_piece(piece: Piece) -> str | None:
