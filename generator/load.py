@@ -214,6 +214,69 @@ def positions(path: str | Path) -> Positions:
     return doc.value_positions, doc.key_positions
 
 
+def text_positions(text: str) -> Positions | None:
+    """The position tables `positions` gives a file holding `text`, taken from libyaml's event stream without
+    composing or building a node graph: four times faster, and the same marks, since `load` reads with libyaml too.
+    None (ask `positions`) without libyaml and for anything `load` would not read cleanly: another result must
+    never differ from what `positions` says, as `Document.position` falls back to ancestors of a missing path."""
+    if _CParser is None or len(text.encode()) > MAX_SPEC_BYTES or text.startswith("\ufeff") \
+            or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    values: dict[JsonPath, tuple[int, int]] = {}
+    keys: dict[JsonPath, tuple[int, int]] = {}
+    # Per open collection: its path and what comes next, an index (sequences), None (a mapping's key) or the key
+    # whose value comes next.
+    stack: list[list[Any]] = []
+    parser = _CParser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:  # tags the builder may refuse; no aliases
+                    return None
+                mark = event.start_mark
+                where = (mark.line + 1, mark.column + 1)
+                if not stack:
+                    if values or kind is yaml.ScalarEvent:  # a second document, or no collection at all
+                        return None
+                    path: JsonPath = ()
+                else:
+                    top = stack[-1]
+                    step = top[1]
+                    if step is None:  # a key: a plain scalar, not a merge key ('<<'), and not seen before
+                        if kind is not yaml.ScalarEvent or (event.value == "<<" and not event.style):
+                            return None
+                        path = top[0] + (event.value,)
+                        if path in keys:
+                            return None
+                        keys[path] = where
+                        top[1] = event.value
+                        continue
+                    path = top[0] + (step,)
+                    top[1] = step + 1 if type(step) is int else None
+                    if len(path) > MAX_DEPTH:
+                        return None
+                    if kind is yaml.ScalarEvent and not event.style and len(event.value) > 640 \
+                            and _CORE_PATTERNS[_TAG + "int"].match(event.value):
+                        return None  # an integer int() may refuse (640 digits is its lowest limit): load reports it
+                values[path] = where
+                if kind is yaml.MappingStartEvent:
+                    stack.append([path, None])
+                elif kind is yaml.SequenceStartEvent:
+                    stack.append([path, 0])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                return None
+            elif kind is yaml.StreamEndEvent:
+                return (values, keys) if 0 < len(values) <= MAX_NODES else None
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+
+
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
 

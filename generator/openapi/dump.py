@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..diagnostics import Diagnostic, SpecError
-from ..load import Document, lazy_positions, positions
+from ..load import Document, lazy_positions, positions, text_positions
 
 if TYPE_CHECKING:
     from . import ImportResult
@@ -101,8 +101,9 @@ def write_spec(result: ImportResult, source: Path, output: Path) -> list[Diagnos
                 os.unlink(temporary)
     except OSError as exc:
         raise SpecError([Diagnostic(str(output), 1, 1, f"cannot write the spec: {exc.strerror or exc}", "io")]) from None
-    # Checked as written, without reading it back (the dump round-trips); positions come from the file if needed.
-    values, keys = lazy_positions(lambda: positions(output))
+    # Checked as written, without reading it back (the dump round-trips). Positions, when asked for (the surface
+    # remember_built keeps asks for thousands), come from the text's YAML events, else from the file.
+    values, keys = lazy_positions(lambda: text_positions(text) or positions(output))
     doc = Document(str(output), result.spec, hashlib.sha256(text.encode()).hexdigest(), values, keys)
     try:
         validate(doc)
