@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from .pieces import Piece, join, split, strip_wrapper
 from .render import LINE_LENGTH, OutputFile
-from .statements import formatted as formatted_by_statements
 from .shapes import restore, shape_of
+from .statements import formatted as formatted_by_statements
 
 if TYPE_CHECKING:  # a pool is started only for many pieces: a small change does without importing its machinery
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -243,5 +243,6 @@ def _format_all(todo: list[Piece]) -> list[str | None]:
     return [format_piece(piece) for piece in todo]
 
 
+@functools.cache  # black compares modes in its own caches: one object compares at once
 def _mode(black: Any) -> Any:
     return black.Mode(target_versions={black.TargetVersion.PY310}, line_length=LINE_LENGTH)

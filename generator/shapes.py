@@ -28,7 +28,7 @@ _STRING = (r'"""(?:[^"\\]|\\.|"(?!""))*"""'
 _TOKEN = re.compile(rf"#[^\n]*|(?P<string>(?P<prefix>[rRbBuUfFtT]{{0,2}})(?:{_STRING}))|\.?\d(?:[eE][+-]|[\w.])*"
                     r"|(?P<name>[^\W\d]\w*)", re.DOTALL)
 _PLAIN = re.compile(r"[!#-&(-\[\]-~]")  # printable ASCII but quotes, backslash and space: what black never weighs
-_KEPT = frozenset([*keyword.kwlist, *keyword.softkwlist, "__future__", "print", "exec"])
+KEPT = frozenset([*keyword.kwlist, *keyword.softkwlist, "__future__", "print", "exec"])
 _DIGITS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"  # no "_": it pads
 
 
@@ -52,7 +52,7 @@ def shape_of(text: str) -> Shape | None:
         nonlocal whole
         token = match.group()
         if match.group("name"):
-            if token in _KEPT or len(token) < 2 or not token.isascii():
+            if token in KEPT or len(token) < 2 or not token.isascii():
                 return token
             if token not in names:
                 stand = _stand_in(len(token), taken)

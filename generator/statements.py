@@ -27,7 +27,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .render import LINE_LENGTH
-from .shapes import _KEPT, shape_of
+from .shapes import KEPT, Shape, restore, shape_of
 
 Black = Callable[[str], str | None]  # black's output, or None where it cannot parse the text
 
@@ -50,6 +50,7 @@ _COMPOUND = frozenset({"if", "elif", "else", "for", "while", "with", "try", "exc
                        "async"})  # on one line with its body, a compound statement is kept
 _IN_SKELETON = frozenset({"print", "exec", "..."}) | _COMPOUND
 _DEF_HEADER = re.compile(r"(?:async )?def ")
+_SAME = Shape("", {}, [])  # a line that is its own shape: black's answer is the line's
 
 
 def formatted(text: str, black: Black) -> str | None:
@@ -67,7 +68,7 @@ def formatted(text: str, black: Black) -> str | None:
         if len(indent) % 4:
             return None
         if stand_in is None:
-            skeleton.append((_shape(line) if code else line, False))
+            skeleton.append((_shape(line)[0] if code else line, False))
             lines.append(line)
         else:
             alone = _alone(line, docstring, black)
@@ -76,7 +77,7 @@ def formatted(text: str, black: Black) -> str | None:
             skeleton.append((indent + stand_in, True))
             lines.append(alone)
         if code and not code.startswith("#"):
-            docstring = stand_in is None and _opens_block(code)
+            docstring = _opens_block(code)
     if not _unchanged("\n".join(_shortest(skeleton)) + "\n", black):
         return None
     return "\n".join(lines) + "\n"
@@ -91,7 +92,7 @@ def _shortest(skeleton: list[tuple[str, bool]]) -> list[str]:
     lines: list[str] = []
     run: list[str] = []
     blanks = ""
-    for line, standing in [*skeleton, ("#", False)]:  # a comment closes the last run
+    for line, standing in skeleton:
         if not line.strip():
             blanks += line + "\n"
             continue
@@ -103,7 +104,7 @@ def _shortest(skeleton: list[tuple[str, bool]]) -> list[str]:
         run = [entry] if standing else []
         if not standing:
             lines.append(entry)
-    return lines[:-1] + ([blanks[:-1]] if blanks else [])
+    return lines + _walk(run) + ([blanks[:-1]] if blanks else [])
 
 
 def _walk(run: list[str]) -> list[str]:
@@ -192,40 +193,48 @@ def _alone(line: str, docstring: bool, black: Black) -> str | None:
     before = "" if docstring or not _STRING_STATEMENT.fullmatch(code) else indent + "Z = Z\n"
     wrapper = "".join("    " * level + "class _:\n" for level in range(len(indent) // 4)) + before
     body = indent + "    pass\n" if _DEF_HEADER.match(code) else ""  # a def header needs one
-    long = "\n" not in line and _width(line) > LINE_LENGTH  # black most likely splits it: no need to ask
-    if not long and _unchanged(wrapper + _shape(line) + "\n" + body, black):
-        return line
-    result = _black(wrapper + line + "\n" + body, black)
+    result = None
+    if "\n" in line or _width(line) <= LINE_LENGTH:  # else black most likely splits it: no need to ask
+        shaped, exact = _shape(line)
+        asked = wrapper + shaped + "\n" + body
+        answer = _black(asked, black)
+        if answer == asked:
+            return line
+        if answer is not None and exact is not None:  # black's answer for the line itself, names put back
+            result = restore(exact, answer) if shaped != line else answer
+    if result is None:
+        result = _black(wrapper + line + "\n" + body, black)
     if result is None or not result.startswith(wrapper) or not result.endswith(body):
         return None
     return result[len(wrapper):len(result) - len(body) - 1]
 
 
-@lru_cache(maxsize=16384)  # per process: one check for every statement of one shape
-def _unchanged(text: str, black: Black) -> bool:
-    return _black(text, black) == text
-
-
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)  # per process: black on one statement of each shape, and on each skeleton
 def _black(text: str, black: Black) -> str | None:
     return black(text)
 
 
-def _shape(line: str) -> str:
+def _unchanged(text: str, black: Black) -> bool:
+    return _black(text, black) == text
+
+
+def _shape(line: str) -> tuple[str, Shape | None]:
     """What black is asked about `line` (see the module's doc): short names and words where its width cannot matter,
-    the exact shape where it can."""
+    the exact shape where it can; with that exact shape, from which black's answer can be put back (its names and
+    words), or None when the names and words were shortened."""
     code = line.lstrip(" ")
     string = _STRING_STATEMENT.fullmatch(code)
     if string and "\\" not in code:
         last = line.rsplit("\n", 1)[-1]
         if "\n" not in code or len(last) <= LINE_LENGTH:  # else black moves the closing quotes: by the length
-            return line[:len(line) - len(code)] + string.group("prefix") + _words_cut(string.group("string"), True)
+            indent = line[:len(line) - len(code)]
+            return indent + string.group("prefix") + _words_cut(string.group("string"), True), None
     elif "\n" not in line and "**" not in line and _width(line) <= LINE_LENGTH:
         short = _shortened(line)
         if short is not None:
-            return short
+            return short, None
     shape = shape_of(line)
-    return shape.text if shape is not None else line
+    return (shape.text, shape) if shape is not None else (line, _SAME)
 
 
 def _shortened(line: str) -> str | None:
@@ -238,7 +247,7 @@ def _shortened(line: str) -> str | None:
         nonlocal refused
         token = match.group()
         if match.group("name"):
-            if token in _KEPT or len(token) < 2 or not token.isascii():
+            if token in KEPT or len(token) < 2 or not token.isascii():
                 return token
             return names.setdefault(token, f"Z{len(names)}")
         if match.group("string"):
