@@ -108,20 +108,26 @@ def _built_path(name: str, sha256: str) -> Path:
     return cache_root() / "built" / key
 
 
-def remember_built(doc: Document, api: Api) -> None:
-    """Keep `api`, the IR built from `doc` (valid), and its SDK surface for the next load_api or generate of the
-    same file; best effort."""
-    import os
+def built_entry(doc: Document, api: Api) -> bytes:
+    """What remember_built keeps of `api`, the IR built from `doc`: it and its SDK surface."""
     import pickle
-    import tempfile
     import zlib
+
+    return zlib.compress(pickle.dumps((api, _surface(doc, api)), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def remember_built(doc: Document, entry: bytes) -> None:
+    """Keep `entry` (built_entry of `doc`, which is valid) for the next load_api or generate of the same file; best
+    effort."""
+    import os
+    import tempfile
 
     path = _built_path(doc.file, doc.sha256)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".built.", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(zlib.compress(pickle.dumps((api, _surface(doc, api)), protocol=pickle.HIGHEST_PROTOCOL), 1))
+            stream.write(entry)
         os.replace(temporary, path)
         entries = sorted((p for p in path.parent.iterdir() if not p.name.startswith(".")),
                          key=lambda p: p.stat().st_mtime, reverse=True)

@@ -363,6 +363,29 @@ def test_malformed_documents_never_crash_the_importer(tmp_path: Path) -> None:
     assert invalid <= 6  # a document without operations leaves no resources: reported, exit 1
 
 
+@pytest.mark.parametrize("fork", [True, False], ids=["checked-in-a-child", "checked-here"])
+def test_a_spec_that_does_not_validate_is_reported_and_its_ir_not_kept(
+        fork: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.pipeline import recall_built
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    if not fork:
+        monkeypatch.delattr(os, "fork")
+    source = CASES / "v31" / "openapi.json"
+    result = import_openapi(source)
+    valid = write_spec(result, source, tmp_path / "valid.yaml")
+    assert valid == [] and recall_built(tmp_path / "valid.yaml") is not None
+    result.spec["api"]["package"] = "Not a package"
+    problems = write_spec(result, source, tmp_path / "spec.yaml")
+    assert [(p.code, p.line) for p in problems] == [("bad-value", _line_of(tmp_path / "spec.yaml", "  package:"))]
+    assert problems[0].file == str(tmp_path / "spec.yaml")
+    assert recall_built(tmp_path / "spec.yaml") is None
+
+
+def _line_of(path: Path, start: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if line.startswith(start))
+
+
 def test_envelope_override(tmp_path: Path) -> None:
     config = tmp_path / "o.yaml"
     config.write_text("envelope: {schema: Result, data: result}\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,8 +86,7 @@ def write_spec(result: ImportResult, source: Path, output: Path) -> list[Diagnos
     import tempfile
 
     from ..ir import build
-    from ..pipeline import remember_built
-    from ..validate import validate
+    from ..pipeline import built_entry, remember_built
 
     text = dump(result.spec, source.name)
     try:
@@ -105,10 +105,61 @@ def write_spec(result: ImportResult, source: Path, output: Path) -> list[Diagnos
     # remember_built keeps asks for thousands), come from the text's YAML events, else from the file.
     values, keys = lazy_positions(lambda: text_positions(text) or positions(output))
     doc = Document(str(output), result.spec, hashlib.sha256(text.encode()).hexdigest(), values, keys)
+    # The checks run in a child process while this one builds the IR and its surface for the `generate` that
+    # usually follows, and keeps them only once the checks pass. Built from an invalid spec, the IR may fail any
+    # way: then the problems found are what is reported.
+    problems = _in_child(_problems, doc)
+    try:
+        entry: bytes | Exception = built_entry(doc, build(doc))
+    except Exception as error:  # noqa: BLE001 - reported below, once the checks have said whether the spec is valid
+        entry = error
+    found = problems()
+    if found:
+        return found
+    if isinstance(entry, Exception):
+        raise entry
+    remember_built(doc, entry)
+    return []
+
+
+def _problems(doc: Document) -> list[Diagnostic]:
+    from ..validate import validate
+
     try:
         validate(doc)
-        api = build(doc)
     except SpecError as error:
         return list(error.diagnostics)
-    remember_built(doc, api)  # for the `generate` that usually follows
     return []
+
+
+def _in_child(function: Callable[[Document], list[Diagnostic]], doc: Document) -> Callable[[], list[Diagnostic]]:
+    """function(doc), run now in a forked child process; what is returned waits for its result. Where there is no
+    fork, or the child fails, function runs here when its result is asked for."""
+    import os
+    import pickle
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:  # forking copies no other thread, held locks included
+        return lambda: function(doc)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its result through the pipe, and out without running any of the parent's exit code
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as stream:
+                stream.write(pickle.dumps(function(doc)))
+        finally:
+            os._exit(0)
+    os.close(write)
+
+    def result() -> list[Diagnostic]:
+        with os.fdopen(read, "rb") as stream:
+            data = stream.read()
+        os.waitpid(pid, 0)
+        try:
+            found: list[Diagnostic] = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError):  # the child failed: the real error, from here
+            return function(doc)
+        return found
+
+    return result
