@@ -3,7 +3,9 @@
 black is the slowest stage by far, so it formats no more than it must: each file is cut into pieces that black
 formats independently (pieces.py); a piece whose text the previous generation formatted (its key and place are in
 that generation's record, see write.Record) is taken from the file on disk, and the others are spread over a process
-pool when there are many. black sees each distinct shape of piece once (shapes.py).
+pool when there are many. black's output for a piece is put together from its statements where that holds, black
+seeing each statement of one shape once (statements.py); for the rest, black sees each distinct shape of piece once
+(shapes.py).
 """
 
 from __future__ import annotations

@@ -5,19 +5,20 @@ whether it is a docstring) with blank lines between them that depend only on the
 def, class, decorator, comment, docstring, block header) and on the blank lines already there. So black's output
 for a piece is
 
-- each statement as black formats it on its own, at its depth (inside `class _:` wrappers) and in its docstring
-  position; the templates write code as black formats it, so that is mostly the statement itself, which is checked
-  on its shape (below): one check serves a thousand fields like it;
+- each statement (a `def` header with a `pass` body) as black formats it on its own, at its depth (inside `class _:`
+  wrappers) and in its docstring position; the templates write code as black formats it, so that is mostly the
+  statement itself, which is checked on its shape (below): one check serves a thousand fields like it;
 - with the blank lines as they are, when its skeleton is unchanged by black: the piece with each of those statements
-  replaced by one of the same kind (`Z = Z`, `import Z`, `\"\"\"x\"\"\"`), and block headers, decorators, stub bodies,
-  comments and blank lines in their places, as their shapes.
+  replaced by one of the same kind (`Z = Z`, `import Z`, `def Z():`, `\"\"\"x\"\"\"`), and other block headers,
+  decorators, stub bodies (`...`, which black joins to their `def`), comments and blank lines in their places, as
+  their shapes. Runs of like statements are shortened first (_shortest).
 
 A line's shape: a statement on one physical line that fits has its names shortened and the words of its strings cut
 to `x` (`Z0: Z1 | None = None`): black keeps such a line whole and as written exactly when it fits and has no magic
 trailing comma, and its real width is checked. A string statement keeps only what black reads of it: the whitespace
 at the edges of its lines, its quotes, and the length of its last line. Anything else is its exact shape (shapes.py),
-on which black decides as on the line itself. Where the argument does not cover a piece, it goes to black whole, as
-before. tests/test_statements.py holds the result to black's on every generated piece and on built code.
+on which black decides as on the line itself. Where the argument does not cover a piece (tabs, backslash
+continuations, `fmt:` directives, a skeleton black changes), it goes to black whole, as before. tests/test_statements.py holds the result to black's on every generated piece and on built code.
 """
 
 from __future__ import annotations
