@@ -18,7 +18,8 @@ to `x` (`Z0: Z1 | None = None`): black keeps such a line whole and as written ex
 trailing comma, and its real width is checked. A string statement keeps only what black reads of it: the whitespace
 at the edges of its lines, its quotes, and the length of its last line. Anything else is its exact shape (shapes.py),
 on which black decides as on the line itself. Where the argument does not cover a piece (tabs, backslash
-continuations, `fmt:` directives, a skeleton black changes), it goes to black whole, as before. tests/test_statements.py holds the result to black's on every generated piece and on built code.
+continuations, `fmt:` directives, a skeleton black changes), it goes to black whole, as before.
+tests/test_statements.py holds the result to black's on every generated piece and on built code.
 """
 
 from __future__ import annotations
