@@ -20,12 +20,12 @@ import keyword
 import re
 from dataclasses import dataclass
 
-_STRING = (r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+QUOTED = (r'"""(?:[^"\\]|\\.|"(?!""))*"""'
            r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
            r'|"(?:[^"\\\n]|\\.)*"'
            r"|'(?:[^'\\\n]|\\.)*'")
 # Comments and strings first, so that nothing inside them is taken for a name; numbers, so that `1e5` is not.
-_TOKEN = re.compile(rf"#[^\n]*|(?P<string>(?P<prefix>[rRbBuUfFtT]{{0,2}})(?:{_STRING}))|\.?\d(?:[eE][+-]|[\w.])*"
+_TOKEN = re.compile(rf"#[^\n]*|(?P<string>(?P<prefix>[rRbBuUfFtT]{{0,2}})(?:{QUOTED}))|\.?\d(?:[eE][+-]|[\w.])*"
                     r"|(?P<name>[^\W\d]\w*)", re.DOTALL)
 _PLAIN = re.compile(r"[!#-&(-\[\]-~]")  # printable ASCII but quotes, backslash and space: what black never weighs
 KEPT = frozenset([*keyword.kwlist, *keyword.softkwlist, "__future__", "print", "exec"])

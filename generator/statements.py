@@ -29,19 +29,15 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .render import LINE_LENGTH
-from .shapes import KEPT, Shape, restore, shape_of
+from .shapes import KEPT, QUOTED, Shape, restore, shape_of
 
 Black = Callable[[str], str | None]  # black's output, or None where it cannot parse the text
 
-_QUOTED = (r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-           r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-           r'|"(?:[^"\\\n]|\\.)*"'
-           r"|'(?:[^'\\\n]|\\.)*'")
 # What a logical line ends at: newlines outside brackets, comments and strings.
-_LOGICAL = re.compile(rf"#[^\n]*|[rRbBuUfFtT]{{0,2}}(?:{_QUOTED})|[(\[{{]|[)\]}}]|\n", re.DOTALL)
-_TOKEN = re.compile(rf"#[^\n]*|(?P<prefix>[rRbBuUfFtT]{{0,2}})(?P<string>{_QUOTED})"
+_LOGICAL = re.compile(rf"#[^\n]*|[rRbBuUfFtT]{{0,2}}(?:{QUOTED})|[(\[{{]|[)\]}}]|\n", re.DOTALL)
+_TOKEN = re.compile(rf"#[^\n]*|(?P<prefix>[rRbBuUfFtT]{{0,2}})(?P<string>{QUOTED})"
                     r"|\.?\d(?:[eE][+-]|[\w.])*|(?P<name>[^\W\d]\w*)", re.DOTALL)
-_STRING_STATEMENT = re.compile(rf"(?P<prefix>[rRuU]?)(?P<string>{_QUOTED})[ ]*", re.DOTALL)
+_STRING_STATEMENT = re.compile(rf"(?P<prefix>[rRuU]?)(?P<string>{QUOTED})[ ]*", re.DOTALL)
 _WORDS = re.compile(r"[!#-&(-\[\]-~]+")  # runs of what black never weighs in a string: not quotes, backslash, space
 _EDGES = re.compile(r"([ ]*)(.*?)([ ]*)", re.DOTALL)
 _FIRST_WORD = re.compile(r"[^\W\d]\w*|\.\.\.")
