@@ -20,10 +20,11 @@ import keyword
 import re
 from dataclasses import dataclass
 
+# A string literal, without its prefix.
 QUOTED = (r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-           r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-           r'|"(?:[^"\\\n]|\\.)*"'
-           r"|'(?:[^'\\\n]|\\.)*'")
+          r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+          r'|"(?:[^"\\\n]|\\.)*"'
+          r"|'(?:[^'\\\n]|\\.)*'")
 # Comments and strings first, so that nothing inside them is taken for a name; numbers, so that `1e5` is not.
 _TOKEN = re.compile(rf"#[^\n]*|(?P<string>(?P<prefix>[rRbBuUfFtT]{{0,2}})(?:{QUOTED}))|\.?\d(?:[eE][+-]|[\w.])*"
                     r"|(?P<name>[^\W\d]\w*)", re.DOTALL)
