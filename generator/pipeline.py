@@ -65,9 +65,9 @@ def _api_and_surface(spec: Path, package_name: str | None) -> tuple[Api, dict[st
 
 def _surface(doc: Document, api: Api, label: str | None = None) -> dict[str, Any]:
     """The SDK surface of `api`, located in `doc` under `label` (default: the spec's file name)."""
-    from .surface import build, spec_locator
+    from .surface import of_spec
 
-    return build(api, spec_locator(doc, label or api.spec_name), doc.data)
+    return of_spec(api, doc, label or api.spec_name)
 
 
 def _load_valid(spec: Path) -> Document:

@@ -26,7 +26,7 @@ from typing import Any
 
 from .diagnostics import SpecError
 from .load import Document, JsonPath
-from .surface import Locator, build, spec_locator
+from .surface import Locator, build, of_spec
 
 GIT_PREFIX = "git:"
 # A relative `$ref` to another file: the part before '#'.
@@ -182,7 +182,7 @@ def _spec_surface(doc: Document, display: str) -> dict[str, Any]:
         api = build_ir(doc)
     except SpecError as error:
         raise SideError(_first(error, display)) from None
-    return build(api, spec_locator(doc, display), doc.data)
+    return of_spec(api, doc, display)
 
 
 def _openapi_surface(doc: Document, display: str, shown: Callable[[str], str] | None) -> dict[str, Any]:

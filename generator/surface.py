@@ -54,6 +54,11 @@ def spec_locator(doc: Document, display: str | None = None) -> Locator:
     return locate
 
 
+def of_spec(api: Api, doc: Document, display: str) -> dict[str, Any]:
+    """The surface of `api`, the IR built from the spec `doc`, located in it as `display`."""
+    return build(api, spec_locator(doc, display), doc.data)
+
+
 def build(api: Api, locate: Locator = _nowhere, spec: dict[str, Any] | None = None) -> dict[str, Any]:
     """The surface of `api`. `spec` (the spec data the IR was built from) tells which types are the schemas' own
     and where each method came from; without it, every type counts as named and locations are the resources'."""
