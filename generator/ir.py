@@ -726,6 +726,8 @@ PAGINATION_KEYS = {
     "next_url": ("next_url",),
     "page": ("page_param", "per_page_param", "total", "total_pages"),
 }
+# The key of each style's page parameter (the query parameter a next page is asked with), and its default.
+PAGE_PARAMS = {"token_param": "page_token", "cursor_param": "after", "iterator_param": "iterator", "page_param": "page"}
 
 
 def _path(dotted: str) -> tuple[str, ...]:
@@ -1330,7 +1332,7 @@ class _Builder:
         listed = data is not None and self._list_item(data) is not None
         if data is not None and style == "token" and listed and options.get("items", data_wire) == data_wire:
             next_token = tuple(options.get("next_token", "metadata.next_page_token").split("."))
-            return Pagination(options.get("token_param", "page_token"), next_token,
+            return Pagination(options.get("token_param", PAGE_PARAMS["token_param"]), next_token,
                               self._list_item(data, nullable=False) or TypeRef(Code("object")))
         if data is not None:
             items = _path(options.get("items", data_wire if listed else ""))
@@ -1345,23 +1347,21 @@ class _Builder:
         args = [cast_to, Code(f"items={_tuple_code(items)}")]
         enveloped = data is not None
         defaults: dict[str, tuple[str, str]] = {  # key: (keyword of Paging, default)
-            "token_param": ("param", "page_token"), "cursor_param": ("param", "after"),
-            "iterator_param": ("param", "iterator"), "page_param": ("param", "page"),
+            **{key: ("param", default) for key, default in PAGE_PARAMS.items()},
             "per_page_param": ("size_param", "per_page"),
             "next_token": ("next_path", "metadata.next_page_token" if enveloped else "next_page_token"),
             "next_iterator": ("next_path", "iterator"), "next_url": ("next_path", "next"),
             "has_more": ("has_more", "has_more"), "done": ("done", "done"), "cursor_field": ("cursor_field", "id"),
             "total": ("total", "total"), "total_pages": ("total_pages", ""),
         }
+        paths = ("next_path", "has_more", "done", "total", "total_pages")  # keywords whose values are body paths
         for key in PAGINATION_KEYS[style]:
             keyword, default = defaults[key]
             value = str(options.get(key, default))
             if not value:
                 continue
-            paths = ("next_path", "has_more", "done", "total", "total_pages")
             args.append(Code(f"{keyword}={_tuple_code(_path(value)) if keyword in paths else py_str(value)}"))
-        param = next((str(options.get(k, defaults[k][1])) for k in PAGINATION_KEYS[style] if k.endswith("_param")),
-                     "")
+        param = next((str(options.get(k, PAGE_PARAMS[k])) for k in PAGINATION_KEYS[style] if k in PAGE_PARAMS), "")
         return Pagination(param, (), item, style, False, Code(f"_Paging({', '.join(args)})"))
 
     def _list_item(self, type_ref: TypeRef, nullable: bool = True) -> TypeRef | None:

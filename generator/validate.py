@@ -23,8 +23,6 @@ if TYPE_CHECKING:  # imported with the first structural check that runs: it take
     import jsonschema
 
 REF_PREFIX = "#/schemas/"
-# The default query parameter of each pagination style (its `*_param` key).
-PAGE_PARAMS = {"token_param": "page_token", "cursor_param": "after", "iterator_param": "iterator", "page_param": "page"}
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # A server variable in a URL; doubled braces ({{x}}) and other text in braces stay as they are, as before variables.
 URL_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_-]*)\}(?!\})")
@@ -817,9 +815,9 @@ class _Semantics:
             if owner is not None and owner != style:
                 self.error(where + (key,), "bad-pagination",
                            f"'{key}' is a key of 'style: {owner}', not of 'style: {style}'", key=True)
-        param_key = next((k for k in ir.PAGINATION_KEYS[style] if k.endswith("_param") and k != "per_page_param"), "")
+        param_key = next((k for k in ir.PAGINATION_KEYS[style] if k in ir.PAGE_PARAMS), "")
         if param_key:
-            token = options.get(param_key, PAGE_PARAMS[param_key])
+            token = options.get(param_key, ir.PAGE_PARAMS[param_key])
             param = params.get(token)
             if param is None or param.get("in") != "query":
                 hint = did_you_mean(token, [n for n, p in params.items() if p.get("in") == "query"])
