@@ -136,30 +136,35 @@ def _in_child(function: Callable[[Document], list[Diagnostic]], doc: Document) -
     """function(doc), run now in a forked child process; what is returned waits for its result. Where there is no
     fork, or the child fails, function runs here when its result is asked for."""
     import os
-    import pickle
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() > 1:  # forking copies no other thread, held locks included
         return lambda: function(doc)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its result through the pipe, and out without running any of the parent's exit code
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as stream:
-                stream.write(pickle.dumps(function(doc)))
-        finally:
-            os._exit(0)
-    os.close(write)
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")  # the child has `doc` without it being pickled
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_send, args=(sending, function, doc))
+    child.start()
+    sending.close()
 
     def result() -> list[Diagnostic]:
-        with os.fdopen(read, "rb") as stream:
-            data = stream.read()
-        os.waitpid(pid, 0)
         try:
-            found: list[Diagnostic] = pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError):  # the child failed: the real error, from here
-            return function(doc)
-        return found
+            found: list[Diagnostic] | None = receiving.recv()
+        except EOFError:  # the child died: the real error, from here
+            found = None
+        finally:
+            receiving.close()
+            child.join()
+        return function(doc) if found is None else found
 
     return result
+
+
+def _send(connection: Any, function: Callable[[Document], list[Diagnostic]], doc: Document) -> None:
+    """In the child: function(doc) to the parent; None if it fails (the parent then runs it, and reports)."""
+    try:
+        found: list[Diagnostic] | None = function(doc)
+    except Exception:  # noqa: BLE001 - reported by the parent, which runs function itself
+        found = None
+    connection.send(found)
