@@ -62,9 +62,11 @@ def formatted(text: str, black: Black) -> str | None:
     for index, line in enumerate(logical):
         code = line.lstrip(" ")
         indent = line[:len(line) - len(code)]
-        stand_in = _stand_in(code, _next_code(logical, index)) if code and not code.startswith("#") else None
         if len(indent) % 4:
             return None
+        statement = bool(code) and not code.startswith("#")
+        opens = statement and _opens_block(code)
+        stand_in = _stand_in(code, opens, _next_code(logical, index) if opens else "") if statement else None
         if stand_in is None:
             skeleton.append((_shape(line)[0] if code else line, False))
             lines.append(line)
@@ -74,8 +76,8 @@ def formatted(text: str, black: Black) -> str | None:
                 return None
             skeleton.append((indent + stand_in, True))
             lines.append(alone)
-        if code and not code.startswith("#"):
-            docstring = _opens_block(code)
+        if statement:
+            docstring = opens
     if not _unchanged("\n".join(_shortest(skeleton)) + "\n", black):
         return None
     return "\n".join(lines) + "\n"
@@ -158,16 +160,17 @@ def _next_code(logical: list[str], index: int) -> str:
     return ""
 
 
-def _stand_in(code: str, following: str) -> str | None:
+def _stand_in(code: str, opens: bool, following: str) -> str | None:
     """The statement of the same kind that stands for `code` in the skeleton; None: `code` stays there itself.
-    `following` is the next statement: a `def` whose body is `...` is joined to it by black."""
+    `opens`: `code` is a block header; `following`, the next statement then (black joins a body of `...` to its
+    `def`)."""
     string = _STRING_STATEMENT.fullmatch(code)
     if string:
         return '"""x"""' if string.group("string")[:3] in ('"""', "'''") else '"x"'
     first = _FIRST_WORD.match(code)
     if first is None or ";" in _LOGICAL.sub("", code):
         return None
-    if _opens_block(code):
+    if opens:
         header = _DEF_HEADER.match(code)
         return header.group() + "Z():" if header and following != "..." else None
     if code.startswith("@") or first.group() in _IN_SKELETON:
