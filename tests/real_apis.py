@@ -342,8 +342,7 @@ def served_document(document: Path, work: Path) -> Path:
     answers it with a 500 ("Cannot serialise complex objects as text"), so the copy declares it as a string whose
     example is one event built from the schema (`sample`), then `data: [DONE]`."""
     text = document.read_text(encoding="utf-8")
-    if not any(name in text.lower() for name in FRAMING_HEADERS + (EVENT_STREAM,)) or \
-            re.search(r"\$ref[\"']?\s*:\s*[\"']?[^#\"'\s]", text):
+    if not any(name in text.lower() for name in FRAMING_HEADERS + (EVENT_STREAM,)) or _FILE_REF.search(text):
         return document  # (a document with references to other files is served as it is: a copy would break them)
     data = _load_document(document)
     removed = 0
@@ -364,10 +363,16 @@ def served_document(document: Path, work: Path) -> Path:
             event = json.dumps(sample(data, schema), default=str)
             content[media_type] = {"schema": {"type": "string"}, "example": f"data: {event}\n\ndata: [DONE]\n\n"}
             removed += 1
-    if not removed:
-        return document
-    work.mkdir(parents=True, exist_ok=True)
-    copy = work / f"served-{document.stem}.json"
+    return _copy(data, work / f"served-{document.stem}.json") if removed else document
+
+
+# A `$ref` to another file: a copy of the document elsewhere would break it.
+_FILE_REF = re.compile(r"\$ref[\"']?\s*:\s*[\"']?[^#\"'\s]")
+
+
+def _copy(data: dict[str, Any], copy: Path) -> Path:
+    """`data` written as JSON to `copy`, the document a mock serves instead of the original."""
+    copy.parent.mkdir(parents=True, exist_ok=True)
     # YAML timestamps (`2024-01-01`) are text to Prism's YAML 1.2 parser: text in the copy too.
     copy.write_text(json.dumps(data, default=lambda value: value.isoformat() if hasattr(value, "isoformat") else str(value)))
     return copy
@@ -384,7 +389,7 @@ def steady_document(document: Path, work: Path) -> Path:
     that) gets a bodiless 204. That is what Steady documents for such an operation (`steady explain E1010`:
     "Steady returns 204 No Content for these endpoints"), but 0.22.2 crashes on it instead (TypeError in
     `selectStatusCode`, before the request is validated). Nothing the request side declares is changed."""
-    if re.search(r"\$ref[\"']?\s*:\s*[\"']?[^#\"'\s]", document.read_text(encoding="utf-8")):
+    if _FILE_REF.search(document.read_text(encoding="utf-8")):
         return document  # references to other files: a copy would break them
     data = _load_document(document)
     added = 0
@@ -394,12 +399,7 @@ def steady_document(document: Path, work: Path) -> Path:
             if isinstance(operation, dict) and "responses" not in operation:
                 operation["responses"] = dict(NO_RESPONSES)
                 added += 1
-    if not added:
-        return document
-    work.mkdir(parents=True, exist_ok=True)
-    copy = work / f"steady-{document.stem}.json"
-    copy.write_text(json.dumps(data, default=lambda value: value.isoformat() if hasattr(value, "isoformat") else str(value)))
-    return copy
+    return _copy(data, work / f"steady-{document.stem}.json") if added else document
 
 
 def _all_responses(data: dict[str, Any]) -> list[dict[str, Any]]:
