@@ -26,7 +26,7 @@ QUOTED = (r'"""(?:[^"\\]|\\.|"(?!""))*"""'
           r'|"(?:[^"\\\n]|\\.)*"'
           r"|'(?:[^'\\\n]|\\.)*'")
 # Comments and strings first, so that nothing inside them is taken for a name; numbers, so that `1e5` is not.
-_TOKEN = re.compile(rf"#[^\n]*|(?P<string>(?P<prefix>[rRbBuUfFtT]{{0,2}})(?:{QUOTED}))|\.?\d(?:[eE][+-]|[\w.])*"
+TOKEN = re.compile(rf"#[^\n]*|(?P<string>(?P<prefix>[rRbBuUfFtT]{{0,2}})(?:{QUOTED}))|\.?\d(?:[eE][+-]|[\w.])*"
                     r"|(?P<name>[^\W\d]\w*)", re.DOTALL)
 _PLAIN = re.compile(r"[!#-&(-\[\]-~]")  # printable ASCII but quotes, backslash and space: what black never weighs
 KEPT = frozenset([*keyword.kwlist, *keyword.softkwlist, "__future__", "print", "exec"])
@@ -75,7 +75,7 @@ def shape_of(text: str) -> Shape | None:
             return prefix + quote + shaped + quote
         return token
 
-    shaped_text = _TOKEN.sub(stand_in, text)
+    shaped_text = TOKEN.sub(stand_in, text)
     if whole or shaped_text == text:
         return None
     return Shape(shaped_text, {stand: name for name, stand in names.items()}, strings)
@@ -105,7 +105,7 @@ def restore(shape: Shape, formatted: str) -> str | None:
             return prefix + quote + real + quote
         return token
 
-    text = _TOKEN.sub(put_back, formatted)
+    text = TOKEN.sub(put_back, formatted)
     if broken or next(strings, None) is not None:
         return None
     return text

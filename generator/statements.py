@@ -29,14 +29,12 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .render import LINE_LENGTH
-from .shapes import KEPT, QUOTED, Shape, restore, shape_of
+from .shapes import KEPT, QUOTED, TOKEN, Shape, restore, shape_of
 
 Black = Callable[[str], str | None]  # black's output, or None where it cannot parse the text
 
 # What a logical line ends at: newlines outside brackets, comments and strings.
 _LOGICAL = re.compile(rf"#[^\n]*|[rRbBuUfFtT]{{0,2}}(?:{QUOTED})|[(\[{{]|[)\]}}]|\n", re.DOTALL)
-_TOKEN = re.compile(rf"#[^\n]*|(?P<prefix>[rRbBuUfFtT]{{0,2}})(?P<string>{QUOTED})"
-                    r"|\.?\d(?:[eE][+-]|[\w.])*|(?P<name>[^\W\d]\w*)", re.DOTALL)
 _STRING_STATEMENT = re.compile(rf"(?P<prefix>[rRuU]?)(?P<string>{QUOTED})[ ]*", re.DOTALL)
 _WORDS = re.compile(r"[!#-&(-\[\]-~]+")  # runs of what black never weighs in a string: not quotes, backslash, space
 _EDGES = re.compile(r"([ ]*)(.*?)([ ]*)", re.DOTALL)
@@ -254,10 +252,10 @@ def _shortened(line: str) -> str | None:
         if match.group("string"):
             prefix = match.group("prefix")
             refused = refused or "\\" in token or bool(set(prefix) & set("fFtT"))
-            return prefix + _words_cut(match.group("string"), False)
+            return prefix + _words_cut(token[len(prefix):], False)
         return token
 
-    shortened = _TOKEN.sub(shorten, line)
+    shortened = TOKEN.sub(shorten, line)
     return None if refused else shortened
 
 
