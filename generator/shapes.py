@@ -28,7 +28,7 @@ QUOTED = (r'"""(?:[^"\\]|\\.|"(?!""))*"""'
 # Comments and strings first, so that nothing inside them is taken for a name; numbers, so that `1e5` is not.
 TOKEN = re.compile(rf"#[^\n]*|(?P<string>(?P<prefix>[rRbBuUfFtT]{{0,2}})(?:{QUOTED}))|\.?\d(?:[eE][+-]|[\w.])*"
                     r"|(?P<name>[^\W\d]\w*)", re.DOTALL)
-_PLAIN = re.compile(r"[!#-&(-\[\]-~]")  # printable ASCII but quotes, backslash and space: what black never weighs
+PLAIN = re.compile(r"[!#-&(-\[\]-~]")  # printable ASCII but quotes, backslash and space: what black never weighs
 KEPT = frozenset([*keyword.kwlist, *keyword.softkwlist, "__future__", "print", "exec"])
 _DIGITS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"  # no "_": it pads
 
@@ -70,7 +70,7 @@ def shape_of(text: str) -> Shape | None:
             if "\\" in body:  # black rewrites escapes (`\xAB` -> `\xab`): the string is part of the shape
                 strings.append((body, None))
                 return token
-            shaped = _PLAIN.sub("x", body)
+            shaped = PLAIN.sub("x", body)
             strings.append((shaped, body))
             return prefix + quote + shaped + quote
         return token
@@ -138,7 +138,7 @@ def _string_parts(match: re.Match[str]) -> tuple[str, str, str]:
 def _map_back(new_body: str, body: str) -> str | None:
     """Each 'x' of `new_body` becomes the next plain character of `body`: black only moves quotes, backslashes and
     whitespace, so the plain characters are the same ones, in the same order."""
-    plain = _PLAIN.findall(body)
+    plain = PLAIN.findall(body)
     if new_body.count("x") != len(plain):
         return None
     characters = iter(plain)

@@ -29,14 +29,14 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .render import LINE_LENGTH
-from .shapes import KEPT, QUOTED, TOKEN, Shape, restore, shape_of
+from .shapes import KEPT, PLAIN, QUOTED, TOKEN, Shape, restore, shape_of
 
 Black = Callable[[str], str | None]  # black's output, or None where it cannot parse the text
 
 # What a logical line ends at: newlines outside brackets, comments and strings.
 _LOGICAL = re.compile(rf"#[^\n]*|[rRbBuUfFtT]{{0,2}}(?:{QUOTED})|[(\[{{]|[)\]}}]|\n", re.DOTALL)
 _STRING_STATEMENT = re.compile(rf"(?P<prefix>[rRuU]?)(?P<string>{QUOTED})[ ]*", re.DOTALL)
-_WORDS = re.compile(r"[!#-&(-\[\]-~]+")  # runs of what black never weighs in a string: not quotes, backslash, space
+_WORDS = re.compile(PLAIN.pattern + "+")  # runs of what black never weighs in a string (shapes.PLAIN)
 _EDGES = re.compile(r"([ ]*)(.*?)([ ]*)", re.DOTALL)
 _FIRST_WORD = re.compile(r"[^\W\d]\w*|\.\.\.")
 # Statements that stay in the skeleton: stub bodies (black joins them to their header) and print and exec (once
